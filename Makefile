@@ -1,0 +1,42 @@
+# One entry point for newcomers and CI: every target creates .venv itself.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench check-system clean
+
+check-system:
+	@$(PYTHON) installer/check_system.py
+
+$(BIN)/python:
+	@$(PYTHON) installer/check_system.py --need venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP) $@
+
+run: $(STAMP)
+	@$(PYTHON) installer/check_system.py --need tk
+	$(BIN)/mfc-workstation
+
+lint: $(TSTAMP)
+	$(BIN)/ruff check workstation sync forms printing tests bench installer
+
+test: $(TSTAMP)
+	@$(PYTHON) installer/check_system.py --need tk --need xvfb
+	$(BIN)/ruff check workstation sync forms printing tests bench installer
+	$(BIN)/python -m pytest
+
+bench: $(TSTAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

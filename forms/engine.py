@@ -1,0 +1,435 @@
+"""The form engine: what a compiled service says about one set of answers.
+
+`evaluate` is called on every keystroke by the UI, on every import line by the store and on
+accept, so it is a pure function of (service, answers, context) and cheap: expressions are
+pre-compiled closures, the calendar is cached per year. It never raises for bad answers; it
+returns issues. Values of fields hidden by a condition are dropped from the clean answers,
+are not validated and are not printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from forms import messages as m
+from forms.calendar import ProductionCalendar
+from forms.expressions import EvaluationError, Expression, truthy
+from forms.fields import check_value, is_empty, parse_date, to_json
+from forms.model import (
+    Catalog,
+    DeadlineRule,
+    DeadlineUnit,
+    DocumentRequirement,
+    Field,
+    FieldKind,
+    Rule,
+    Service,
+    Severity,
+    Tariff,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the engine needs to know besides the answers."""
+
+    today: date
+    office_type: str | None = None
+    channel: str = "window"
+    privileges: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    path: str  # "snils", "identity.series", "children[1].birth_date", "documents.passport-rf"
+    field: str  # the top-level field id (for jumping to it), or "documents"
+    label: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeeResult:
+    amount: Decimal  # what the applicant pays
+    full_amount: Decimal  # before any exemption
+    tariff: str | None
+    title: str
+    basis: str
+    exempt_by: str | None = None  # privileged category id
+
+
+FREE = FeeResult(Decimal(0), Decimal(0), None, "", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    requirement: DocumentRequirement
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FormResult:
+    answers: dict[str, Any]  # relevant answers only, normalised, JSON-safe
+    values: dict[str, Any]  # the same, typed (dates, Decimals) — what expressions saw
+    visible_sections: frozenset[str]
+    visible_fields: frozenset[str]
+    calculated: dict[str, Any]
+    issues: tuple[Issue, ...]
+    checklist: tuple[ChecklistItem, ...]
+    fee: FeeResult
+    deadline: DeadlineRule | None
+    fee_note: str = ""
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    def issues_for(self, field_id: str) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.field == field_id)
+
+
+@dataclass(slots=True)
+class _Run:
+    service: Service
+    ctx: Context
+    env: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, path: str, top: str, label: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.issues.append(Issue(path, top, label, message, severity))
+
+    def holds(self, expr: Expression | None, scope: Mapping[str, Any] | None = None, *, default: bool = True
+              ) -> bool:
+        """A condition: absent -> default; unknown (None) or an evaluation error -> does not hold."""
+        if expr is None:
+            return default
+        try:
+            return truthy(expr.evaluate(scope if scope is not None else self.env)) is True
+        except EvaluationError:
+            return False
+
+
+def _base_env(ctx: Context) -> dict[str, Any]:
+    return {
+        "__today__": ctx.today,
+        "office_type": ctx.office_type,
+        "channel": ctx.channel,
+        "privileges": sorted(ctx.privileges),
+    }
+
+
+def evaluate(
+    service: Service,
+    answers: Mapping[str, Any],
+    ctx: Context,
+    *,
+    tariffs: Mapping[str, Tariff] | None = None,
+    presented: Sequence[Mapping[str, Any]] | None = None,
+) -> FormResult:
+    """Validate and interpret `answers` for `service`.
+
+    `presented` is the documents checklist as the specialist ticked it
+    (`[{doc, originals, copies, …}]`); when given, missing required documents are errors.
+    """
+    run = _Run(service, ctx, _base_env(ctx))
+    fields = service.fields
+    known = {f.id for f in fields}
+    for key in answers:
+        if key not in known:
+            run.add(key, key, key, m.UNKNOWN_FIELD)
+
+    # 1. Type every answer (no visibility yet: conditions may look at any field).
+    typed: dict[str, Any] = {}
+    problems: dict[str, list[Issue]] = {}
+    for f in fields:
+        value, found = _check_field(f, answers.get(f.id), answers, ctx, run)
+        typed[f.id] = value
+        problems[f.id] = found
+    run.env.update(typed)
+    _calculate(run)
+
+    # 2. Relevance in form order; a hidden field counts as empty for what follows it.
+    visible_sections: set[str] = set()
+    visible_fields: set[str] = set()
+    for section in service.sections:
+        shown = run.holds(section.visible_if)
+        if shown:
+            visible_sections.add(section.id)
+        for f in section.fields:
+            if shown and run.holds(f.visible_if):
+                visible_fields.add(f.id)
+            else:
+                run.env[f.id] = None
+    _calculate(run)
+
+    # 3. Required, value problems and per-item rules of the visible fields.
+    clean_typed: dict[str, Any] = {}
+    for f in fields:
+        if f.id not in visible_fields:
+            continue
+        value = run.env.get(f.id)
+        if is_empty(value):
+            if _required(run, f.required, run.env):
+                run.add(f.id, f.id, f.label, m.REQUIRED)
+            continue
+        run.issues.extend(problems[f.id])
+        if f.kind is FieldKind.GROUP:
+            value = _group_visible_items(run, f, value, visible_fields)
+        clean_typed[f.id] = value
+
+    # 4. Cross-field rules, only over fields that are shown.
+    for rule in service.rules:
+        if rule.field and rule.field not in visible_fields:
+            continue
+        if any(root in known and root not in visible_fields for root in rule.check.roots):
+            continue
+        _apply_rule(run, rule, run.env, rule.field, service.field(rule.field).label if rule.field else "")
+
+    checklist = _checklist(run)
+    if presented is not None:
+        _check_presented(run, checklist, presented)
+    fee, note = _fee(run, tariffs or {})
+    deadline = next((d for d in service.deadline if run.holds(d.when)), None)
+    return FormResult(
+        answers={k: to_json(v) for k, v in clean_typed.items()},
+        values=clean_typed,
+        visible_sections=frozenset(visible_sections),
+        visible_fields=frozenset(visible_fields),
+        calculated={c.id: run.env.get(c.id) for c in service.calculated},
+        issues=tuple(run.issues),
+        checklist=checklist,
+        fee=fee,
+        deadline=deadline,
+        fee_note=note,
+    )
+
+
+def _check_field(f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context, run: _Run
+                 ) -> tuple[Any, list[Issue]]:
+    """Typed value of one top-level field and its own problems (issued later if it is visible)."""
+    if is_empty(raw):
+        return None, []
+    if f.kind is FieldKind.GROUP:
+        return _check_group(f, raw, answers, ctx)
+    parent = answers.get(f.depends_on) if f.depends_on else None
+    checked = check_value(f, raw, ctx.today, parent)
+    issues = [
+        Issue(f"{f.id}.{p.part}" if p.part else f.id, f.id, f.label, p.message, p.severity)
+        for p in checked.problems
+    ]
+    if f.depends_on and parent is None and checked.problems:
+        parent_label = run.service.field(f.depends_on).label
+        issues = [Issue(f.id, f.id, f.label, m.PARENT_FIRST.format(parent=parent_label))]
+    return checked.value, issues
+
+
+def _check_group(f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context) -> tuple[Any, list[Issue]]:
+    if not isinstance(raw, list | tuple) or not all(isinstance(item, Mapping) for item in raw):
+        return None, [Issue(f.id, f.id, f.label, m.NOT_ITEMS)]
+    issues: list[Issue] = []
+    items: list[dict[str, Any]] = []
+    for n, item in enumerate(raw):
+        if is_empty(item):
+            continue  # a blank row left by "add" is not an item
+        typed_item: dict[str, Any] = {}
+        for key in item:
+            if key not in {sub.id for sub in f.fields}:
+                issues.append(Issue(f"{f.id}[{n}].{key}", f.id, _item_label(f, n), m.UNKNOWN_FIELD))
+        for sub in f.fields:
+            raw_value = item.get(sub.id)
+            if is_empty(raw_value):
+                typed_item[sub.id] = None
+                continue
+            parent = item.get(sub.depends_on) if sub.depends_on else None
+            checked = check_value(sub, raw_value, ctx.today, parent)
+            typed_item[sub.id] = checked.value
+            for p in checked.problems:
+                path = f"{f.id}[{n}].{sub.id}" + (f".{p.part}" if p.part else "")
+                issues.append(Issue(path, f.id, f"{_item_label(f, n)}, {sub.label}", p.message, p.severity))
+        items.append(typed_item)
+    if len(items) < f.min_items:
+        issues.append(Issue(f.id, f.id, f.label, m.TOO_FEW_ITEMS.format(n=f.min_items)))
+    if f.max_items is not None and len(items) > f.max_items:
+        issues.append(Issue(f.id, f.id, f.label, m.TOO_MANY_ITEMS.format(n=f.max_items)))
+    return items, issues
+
+
+def _item_label(f: Field, n: int) -> str:
+    return f"{f.item_label or f.label} №{n + 1}"
+
+
+def _group_visible_items(run: _Run, f: Field, items: list[dict[str, Any]], visible: set[str]
+                         ) -> list[dict[str, Any]]:
+    """Per item: required members, member relevance, the group's rules; hidden members dropped."""
+    out = []
+    for n, item in enumerate(items):
+        scope = {**run.env, **item}
+        kept: dict[str, Any] = {}
+        for sub in f.fields:
+            if not run.holds(sub.visible_if, scope):
+                scope[sub.id] = None
+                continue
+            visible.add(f"{f.id}[{n}].{sub.id}")
+            if is_empty(item.get(sub.id)):
+                if _required(run, sub.required, scope):
+                    run.add(f"{f.id}[{n}].{sub.id}", f.id, f"{_item_label(f, n)}, {sub.label}", m.REQUIRED)
+                continue
+            kept[sub.id] = item[sub.id]
+        for rule in f.rules:
+            target = next((s for s in f.fields if s.id == rule.field), None)
+            label = f"{_item_label(f, n)}, {target.label}" if target else _item_label(f, n)
+            _apply_rule(run, rule, scope, f"{f.id}[{n}].{rule.field}" if rule.field else f.id, label, top=f.id)
+        out.append(kept)
+    return out
+
+
+def _required(run: _Run, required: bool | Expression, scope: Mapping[str, Any]) -> bool:
+    if isinstance(required, bool):
+        return required
+    return run.holds(required, scope, default=False)
+
+
+def _apply_rule(run: _Run, rule: Rule, scope: Mapping[str, Any], path: str, label: str, top: str | None = None
+                ) -> None:
+    top = top or rule.field or path
+    try:
+        verdict = truthy(rule.check.evaluate(scope))
+    except EvaluationError:
+        run.add(path, top, label or rule.id, m.RULE_FAILED.format(rule=rule.id), Severity.WARNING)
+        return
+    if verdict is False:
+        run.add(path, top, label or m.DOCUMENTS_LABEL, rule.message, rule.severity)
+
+
+def _calculate(run: _Run) -> None:
+    for calc in run.service.calculated:
+        try:
+            run.env[calc.id] = calc.expr.evaluate(run.env)
+        except EvaluationError:
+            run.env[calc.id] = None
+
+
+def _checklist(run: _Run) -> tuple[ChecklistItem, ...]:
+    items = []
+    for req in run.service.documents:
+        if req.when is not None and not run.holds(req.when):
+            continue
+        items.append(ChecklistItem(req, _required(run, req.required, run.env)))
+    return tuple(items)
+
+
+def _check_presented(run: _Run, checklist: tuple[ChecklistItem, ...], presented: Sequence[Mapping[str, Any]]
+                     ) -> None:
+    given: dict[str, tuple[int, int]] = {}
+    for row in presented:
+        doc = str(row.get("doc", ""))
+        originals, copies = given.get(doc, (0, 0))
+        given[doc] = (originals + _count(row.get("originals")), copies + _count(row.get("copies")))
+    for item in checklist:
+        req = item.requirement
+        if not item.required or req.by_request:
+            continue
+        originals, copies = given.get(req.doc, (0, 0))
+        path = f"documents.{req.doc}"
+        if originals == 0 and copies == 0:
+            run.add(path, "documents", m.DOCUMENTS_LABEL, m.DOCUMENT_MISSING.format(doc=req.doc))
+        elif originals < req.originals:
+            run.add(path, "documents", m.DOCUMENTS_LABEL,
+                    f"«{req.doc}»: " + m.DOCUMENT_ORIGINALS.format(n=req.originals))
+        elif copies < req.copies:
+            run.add(path, "documents", m.DOCUMENTS_LABEL, f"«{req.doc}»: " + m.DOCUMENT_COPIES.format(n=req.copies))
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _fee(run: _Run, tariffs: Mapping[str, Tariff]) -> tuple[FeeResult, str]:
+    for rule in run.service.fee:
+        if not run.holds(rule.when):
+            continue
+        tariff = tariffs.get(rule.tariff)
+        if tariff is None:
+            return FREE, ""
+        amount = tariff.amount_on(run.ctx.today)
+        if amount is None:
+            return FREE, ""
+        times = 1
+        if rule.times is not None:
+            try:
+                value = rule.times.evaluate(run.env)
+            except EvaluationError:
+                value = None
+            times = int(value) if isinstance(value, int | Decimal) and value > 0 else 1
+        full = amount * times
+        exempt = sorted(run.ctx.privileges & set(run.service.exemptions))
+        if exempt:
+            return FeeResult(Decimal(0), full, tariff.id, tariff.title, tariff.basis, exempt[0]), ""
+        return FeeResult(full, full, tariff.id, tariff.title, tariff.basis), ""
+    return FREE, ""
+
+
+def due_date(deadline: DeadlineRule | None, accepted_on: date, calendar: ProductionCalendar) -> date | None:
+    """The day the result is ready: counted from the acceptance day on the production calendar."""
+    if deadline is None:
+        return None
+    if deadline.unit is DeadlineUnit.WORKING_DAYS:
+        return calendar.add_working_days(accepted_on, deadline.amount)
+    if deadline.unit is DeadlineUnit.CALENDAR_DAYS:
+        return calendar.add_calendar_days(accepted_on, deadline.amount)
+    return calendar.add_months(accepted_on, deadline.amount)
+
+
+def calendar_for(catalog: Catalog) -> ProductionCalendar:
+    return ProductionCalendar(dict(catalog.calendar_overrides))
+
+
+def evaluate_case(catalog: Catalog, service_id: str, answers: Mapping[str, Any], ctx: Context,
+                  presented: Sequence[Mapping[str, Any]] | None = None) -> FormResult:
+    """`evaluate` with the catalog's tariffs: the usual entry point for callers outside forms."""
+    return evaluate(catalog.services[service_id], answers, ctx, tariffs=catalog.tariffs, presented=presented)
+
+
+def example_answers(service: Service) -> dict[str, Any]:
+    """The service's example case without the keys that describe the applicant's context."""
+    return {k: v for k, v in service.example.items() if not k.startswith("_")}
+
+
+def example_privileges(service: Service) -> frozenset[str]:
+    return frozenset(service.example.get("_privileges", ()))
+
+
+__all__ = [
+    "FREE",
+    "ChecklistItem",
+    "Context",
+    "FeeResult",
+    "FormResult",
+    "Issue",
+    "calendar_for",
+    "due_date",
+    "evaluate",
+    "evaluate_case",
+    "example_answers",
+    "example_privileges",
+    "parse_date",
+]
