@@ -68,9 +68,25 @@ KIND_KEYS: dict[FieldKind, set[str]] = {
     FieldKind.GROUP: {"fields", "min_items", "max_items", "item_label", "rules"},
 }
 SERVICE_KEYS = {
-    "id", "version", "title", "short_title", "subject", "agency", "keywords", "availability", "layout",
-    "deadline", "fee", "exemptions", "notification", "sections", "rules", "calculated", "documents",
-    "example", "generic",
+    "id",
+    "version",
+    "title",
+    "short_title",
+    "subject",
+    "agency",
+    "keywords",
+    "availability",
+    "layout",
+    "deadline",
+    "fee",
+    "exemptions",
+    "notification",
+    "sections",
+    "rules",
+    "calculated",
+    "documents",
+    "example",
+    "generic",
 }
 LAYOUTS = {"standard", "a5-card"}
 NOTIFICATIONS = {"sms", "email", "none"}
@@ -152,8 +168,10 @@ class _Compiler:
         for key in node:
             if key not in allowed:
                 names = ", ".join(sorted(allowed))
-                self.error(node.line_of(key), f"{path}.{key}" if path else str(key),
-                           m.C_UNKNOWN_KEY.format(allowed=names))
+                message = m.C_UNKNOWN_KEY.format(allowed=names)
+                if node.get(key) is None and not ID_RE.fullmatch(str(key)):
+                    message += m.C_COMMA_HINT
+                self.error(node.line_of(key), f"{path}.{key}" if path else str(key), message)
 
     def text(self, node: LinedDict, key: str, path: str, *, required: bool = True, default: str = "") -> str:
         value = node.get(key)
@@ -278,21 +296,27 @@ class _Compiler:
         documents = self.simple_list("documents.yaml", "documents", self.document_kind)
         tariffs = self.simple_list("tariffs.yaml", "tariffs", self.tariff)
         self.refs = {
-            "agency": agencies, "office_type": office_types, "category": categories,
-            "document": documents, "tariff": tariffs,
+            "agency": agencies,
+            "office_type": office_types,
+            "category": categories,
+            "document": documents,
+            "tariff": tariffs,
         }
         offices = self.simple_list("offices.yaml", "offices", self.office)
         synonyms = self.synonyms()
         overrides = self.calendar()
 
         services: dict[str, Service] = {}
-        for name in sorted(self.sources):
-            path = PurePosixPath(name)
-            if path.parent.as_posix() == "services" and path.suffix == ".yaml":
-                service = self.service(name, path.stem, tariffs)
-                if service is not None:
-                    services[service.id] = service
-        if not services:
+        service_files = [
+            name
+            for name in sorted(self.sources)
+            if PurePosixPath(name).parent.as_posix() == "services" and name.endswith(".yaml")
+        ]
+        for name in service_files:
+            service = self.service(name, PurePosixPath(name).stem, tariffs)
+            if service is not None:
+                services[service.id] = service
+        if not service_files:
             self.file = "services/"
             self.error(0, "services", m.C_NO_SERVICES)
         situations = self.simple_list("situations.yaml", "situations", self.situation(services))
@@ -348,8 +372,11 @@ class _Compiler:
 
     def office_type(self, node: LinedDict, path: str) -> OfficeType:
         self.keys(node, {"id", "name", "hours"}, path)
-        return OfficeType(self.ident(node, "id", path), self.text(node, "name", path),
-                          self.text(node, "hours", path, required=False))
+        return OfficeType(
+            self.ident(node, "id", path),
+            self.text(node, "name", path),
+            self.text(node, "hours", path, required=False),
+        )
 
     def office(self, node: LinedDict, path: str) -> Office:
         self.keys(node, {"id", "name", "type", "address", "district"}, path)
@@ -394,8 +421,12 @@ class _Compiler:
             if steps and start <= steps[-1].start:
                 self.error(step.line_of("from"), f"{where}.from", m.C_HISTORY_ORDER)
             steps.append(TariffStep(start, amount))
-        return Tariff(self.ident(node, "id", path), self.text(node, "title", path),
-                      self.text(node, "basis", path, required=False), tuple(steps))
+        return Tariff(
+            self.ident(node, "id", path),
+            self.text(node, "title", path),
+            self.text(node, "basis", path, required=False),
+            tuple(steps),
+        )
 
     def situation(self, services: Mapping[str, Service]) -> Any:
         def build(node: LinedDict, path: str) -> Situation:
@@ -404,8 +435,11 @@ class _Compiler:
             items = self.seq(node, "services", path)
             for i, sid in enumerate(ids):
                 if sid not in services:
-                    self.error(items.line_of(i), f"{path}.services[{i}]",
-                               m.C_UNKNOWN_REF.format(what=m.WHAT["service"], id=sid))
+                    self.error(
+                        items.line_of(i),
+                        f"{path}.services[{i}]",
+                        m.C_UNKNOWN_REF.format(what=m.WHAT["service"], id=sid),
+                    )
             return Situation(
                 id=self.ident(node, "id", path),
                 title=self.text(node, "title", path),
@@ -468,8 +502,9 @@ class _Compiler:
         self.check_ref("agency", agency, node.line_of("agency"), "agency")
         layout = self.text(node, "layout", "", required=False, default="standard")
         if layout not in LAYOUTS:
-            self.error(node.line_of("layout"), "layout",
-                       m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(LAYOUTS))))
+            self.error(
+                node.line_of("layout"), "layout", m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(LAYOUTS)))
+            )
         keywords = self.string_list(node, "keywords", "")
         if not keywords:
             self.warn(node.line, "keywords", m.C_WARN_NO_KEYWORDS)
@@ -486,8 +521,11 @@ class _Compiler:
         notification = self.string_list(node, "notification", "") or ("sms", "email")
         for i, way in enumerate(notification):
             if way not in NOTIFICATIONS:
-                self.error(node.line_of("notification"), f"notification[{i}]",
-                           m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(NOTIFICATIONS))))
+                self.error(
+                    node.line_of("notification"),
+                    f"notification[{i}]",
+                    m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(NOTIFICATIONS))),
+                )
         example = node.get("example")
         if example is None:
             self.warn(node.line, "example", m.C_WARN_NO_EXAMPLE)
@@ -577,16 +615,19 @@ class _Compiler:
             fields = self.fields(data, path, scope, seen, in_group=False)
             if not fields:
                 self.error(data.line, f"{path}.fields", m.C_EMPTY_SECTION)
-            out.append(Section(
-                id=self.ident(data, "id", path, FIELD_ID_RE),
-                title=self.text(data, "title", path),
-                fields=fields,
-                visible_if=self.expression(data, "visible_if", path, scope),
-            ))
+            out.append(
+                Section(
+                    id=self.ident(data, "id", path),
+                    title=self.text(data, "title", path),
+                    fields=fields,
+                    visible_if=self.expression(data, "visible_if", path, scope),
+                )
+            )
         return tuple(out)
 
-    def fields(self, node: LinedDict, path: str, scope: _Scope, seen: set[str], *, in_group: bool
-               ) -> tuple[Field, ...]:
+    def fields(
+        self, node: LinedDict, path: str, scope: _Scope, seen: set[str], *, in_group: bool
+    ) -> tuple[Field, ...]:
         out = []
         items = self.seq(node, "fields", path)
         for i, raw in enumerate(items):
@@ -611,19 +652,27 @@ class _Compiler:
             kind = FieldKind(kind_name)
         except ValueError:
             allowed = ", ".join(k.value for k in FieldKind)
-            self.error(node.line_of("kind"), f"{path}.kind", m.C_UNKNOWN_KIND.format(kind=kind_name, allowed=allowed))
+            self.error(
+                node.line_of("kind"), f"{path}.kind", m.C_UNKNOWN_KIND.format(kind=kind_name, allowed=allowed)
+            )
             return None
         if fid in CONTEXT_NAMES:
             self.error(node.line_of("id"), f"{path}.id", m.C_RESERVED.format(id=fid))
         if not in_group and fid in APPLICANT_FIELDS and APPLICANT_FIELDS[fid] is not kind:
-            self.error(node.line_of("kind"), f"{path}.kind",
-                       m.C_APPLICANT_KIND.format(id=fid, kind=APPLICANT_FIELDS[fid].value))
+            self.error(
+                node.line_of("kind"),
+                f"{path}.kind",
+                m.C_APPLICANT_KIND.format(id=fid, kind=APPLICANT_FIELDS[fid].value),
+            )
         allowed = COMMON_FIELD_KEYS | KIND_KEYS.get(kind, set())
         for key in node:
             if key not in allowed:
                 known = any(key in keys for keys in KIND_KEYS.values())
-                message = (m.C_KIND_OPTION.format(key=key, kind=kind.value) if known
-                           else m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(allowed))))
+                message = (
+                    m.C_KIND_OPTION.format(key=key, kind=kind.value)
+                    if known
+                    else m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(allowed)))
+                )
                 self.error(node.line_of(key), f"{path}.{key}", message)
 
         required: bool | Expression = False
@@ -641,7 +690,9 @@ class _Compiler:
             if depends_on is not None:
                 parent_kind = scope.items.get(depends_on) or scope.fields.get(depends_on)
                 if parent_kind is not FieldKind.CHOICE:
-                    self.error(node.line_of("depends_on"), f"{path}.depends_on", m.C_DEPENDS_ON.format(id=depends_on))
+                    self.error(
+                        node.line_of("depends_on"), f"{path}.depends_on", m.C_DEPENDS_ON.format(id=depends_on)
+                    )
                 raw_map = node.get("options")
                 if not isinstance(raw_map, LinedDict):
                     self.error(node.line_of("options"), f"{path}.options", m.C_OPTIONS_MAP)
@@ -672,9 +723,10 @@ class _Compiler:
                 self.error(node.line_of("kind"), f"{path}.kind", m.C_GROUP_NESTED)
                 return None
             items = self.seq(node, "fields", path)
-            item_scope = _Scope(scope.fields, {
-                str(r.get("id")): _kind_or_text(r.get("kind")) for r in items if isinstance(r, dict)
-            })
+            item_scope = _Scope(
+                scope.fields,
+                {str(r.get("id")): _kind_or_text(r.get("kind")) for r in items if isinstance(r, dict)},
+            )
             sub_fields = self.fields(node, path, item_scope, set(), in_group=True)
             if not sub_fields:
                 self.error(node.line, f"{path}.fields", m.C_NO_FIELDS)
@@ -759,21 +811,29 @@ class _Compiler:
                 self.error(data.line, f"{where}.check", m.C_MISSING)
             target = self.text(data, "field", where)
             if target and target not in scope.fields and target not in scope.items:
-                self.error(data.line_of("field"), f"{where}.field",
-                           m.C_UNKNOWN_REF.format(what=m.WHAT["field"], id=target))
+                self.error(
+                    data.line_of("field"),
+                    f"{where}.field",
+                    m.C_UNKNOWN_REF.format(what=m.WHAT["field"], id=target),
+                )
             severity = self.text(data, "severity", where, required=False, default="error")
             if severity not in ("error", "warning"):
-                self.error(data.line_of("severity"), f"{where}.severity",
-                           m.C_UNKNOWN_KEY.format(allowed="error, warning"))
+                self.error(
+                    data.line_of("severity"),
+                    f"{where}.severity",
+                    m.C_UNKNOWN_KEY.format(allowed="error, warning"),
+                )
                 severity = "error"
             if check is not None:
-                out.append(Rule(
-                    id=self.text(data, "id", where, required=False, default=f"rule-{i + 1}"),
-                    check=check,
-                    message=self.text(data, "message", where),
-                    field=target,
-                    severity=Severity(severity),
-                ))
+                out.append(
+                    Rule(
+                        id=self.text(data, "id", where, required=False, default=f"rule-{i + 1}"),
+                        check=check,
+                        message=self.text(data, "message", where),
+                        field=target,
+                        severity=Severity(severity),
+                    )
+                )
         return tuple(out)
 
     def calculated(self, node: LinedDict, scope: _Scope) -> tuple[Calculated, ...]:
@@ -805,17 +865,22 @@ class _Compiler:
             doc = self.text(data, "doc", where)
             self.check_ref("document", doc, data.line_of("doc"), f"{where}.doc")
             raw_required = data.get("required", True)
-            required: bool | Expression = raw_required if isinstance(raw_required, bool) else (
-                self.expression(data, "required", where, scope) or False)
-            out.append(DocumentRequirement(
-                doc=doc,
-                originals=self.integer(data, "originals", where, 0) or 0,
-                copies=self.integer(data, "copies", where, 0) or 0,
-                required=required,
-                when=self.expression(data, "when", where, scope),
-                by_request=self.boolean(data, "by_request", where),
-                note=self.text(data, "note", where, required=False),
-            ))
+            required: bool | Expression = (
+                raw_required
+                if isinstance(raw_required, bool)
+                else (self.expression(data, "required", where, scope) or False)
+            )
+            out.append(
+                DocumentRequirement(
+                    doc=doc,
+                    originals=self.integer(data, "originals", where, 0) or 0,
+                    copies=self.integer(data, "copies", where, 0) or 0,
+                    required=required,
+                    when=self.expression(data, "when", where, scope),
+                    by_request=self.boolean(data, "by_request", where),
+                    note=self.text(data, "note", where, required=False),
+                )
+            )
         return tuple(out)
 
     def fee(self, node: LinedDict, scope: _Scope) -> tuple[FeeRule, ...]:
@@ -837,8 +902,13 @@ class _Compiler:
             self.keys(data, {"tariff", "when", "times"}, where)
             tariff = self.text(data, "tariff", where)
             self.check_ref("tariff", tariff, data.line_of("tariff"), f"{where}.tariff")
-            out.append(FeeRule(tariff, self.expression(data, "when", where, scope),
-                               self.expression(data, "times", where, scope)))
+            out.append(
+                FeeRule(
+                    tariff,
+                    self.expression(data, "when", where, scope),
+                    self.expression(data, "times", where, scope),
+                )
+            )
         return tuple(out)
 
     def deadline(self, node: LinedDict, scope: _Scope) -> tuple[DeadlineRule, ...]:
@@ -877,7 +947,9 @@ class _Compiler:
             return
         privileges = frozenset(service.example.get("_privileges", ()))
         answers = {k: v for k, v in service.example.items() if not k.startswith("_")}
-        result = evaluate(service, answers, Context(today=date.today(), privileges=privileges), tariffs=tariffs)
+        result = evaluate(
+            service, answers, Context(today=date.today(), privileges=privileges), tariffs=tariffs
+        )
         example = node.get("example")
         for issue in result.errors:
             line = example.line_of(issue.field) if isinstance(example, LinedDict) else node.line

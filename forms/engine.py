@@ -114,8 +114,9 @@ class _Run:
     def add(self, path: str, top: str, label: str, message: str, severity: Severity = Severity.ERROR) -> None:
         self.issues.append(Issue(path, top, label, message, severity))
 
-    def holds(self, expr: Expression | None, scope: Mapping[str, Any] | None = None, *, default: bool = True
-              ) -> bool:
+    def holds(
+        self, expr: Expression | None, scope: Mapping[str, Any] | None = None, *, default: bool = True
+    ) -> bool:
         """A condition: absent -> default; unknown (None) or an evaluation error -> does not hold."""
         if expr is None:
             return default
@@ -220,8 +221,9 @@ def evaluate(
     )
 
 
-def _check_field(f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context, run: _Run
-                 ) -> tuple[Any, list[Issue]]:
+def _check_field(
+    f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context, run: _Run
+) -> tuple[Any, list[Issue]]:
     """Typed value of one top-level field and its own problems (issued later if it is visible)."""
     if is_empty(raw):
         return None, []
@@ -274,8 +276,9 @@ def _item_label(f: Field, n: int) -> str:
     return f"{f.item_label or f.label} №{n + 1}"
 
 
-def _group_visible_items(run: _Run, f: Field, items: list[dict[str, Any]], visible: set[str]
-                         ) -> list[dict[str, Any]]:
+def _group_visible_items(
+    run: _Run, f: Field, items: list[dict[str, Any]], visible: set[str]
+) -> list[dict[str, Any]]:
     """Per item: required members, member relevance, the group's rules; hidden members dropped."""
     out = []
     for n, item in enumerate(items):
@@ -294,7 +297,9 @@ def _group_visible_items(run: _Run, f: Field, items: list[dict[str, Any]], visib
         for rule in f.rules:
             target = next((s for s in f.fields if s.id == rule.field), None)
             label = f"{_item_label(f, n)}, {target.label}" if target else _item_label(f, n)
-            _apply_rule(run, rule, scope, f"{f.id}[{n}].{rule.field}" if rule.field else f.id, label, top=f.id)
+            _apply_rule(
+                run, rule, scope, f"{f.id}[{n}].{rule.field}" if rule.field else f.id, label, top=f.id
+            )
         out.append(kept)
     return out
 
@@ -305,8 +310,9 @@ def _required(run: _Run, required: bool | Expression, scope: Mapping[str, Any]) 
     return run.holds(required, scope, default=False)
 
 
-def _apply_rule(run: _Run, rule: Rule, scope: Mapping[str, Any], path: str, label: str, top: str | None = None
-                ) -> None:
+def _apply_rule(
+    run: _Run, rule: Rule, scope: Mapping[str, Any], path: str, label: str, top: str | None = None
+) -> None:
     top = top or rule.field or path
     try:
         verdict = truthy(rule.check.evaluate(scope))
@@ -334,8 +340,9 @@ def _checklist(run: _Run) -> tuple[ChecklistItem, ...]:
     return tuple(items)
 
 
-def _check_presented(run: _Run, checklist: tuple[ChecklistItem, ...], presented: Sequence[Mapping[str, Any]]
-                     ) -> None:
+def _check_presented(
+    run: _Run, checklist: tuple[ChecklistItem, ...], presented: Sequence[Mapping[str, Any]]
+) -> None:
     given: dict[str, tuple[int, int]] = {}
     for row in presented:
         doc = str(row.get("doc", ""))
@@ -350,10 +357,19 @@ def _check_presented(run: _Run, checklist: tuple[ChecklistItem, ...], presented:
         if originals == 0 and copies == 0:
             run.add(path, "documents", m.DOCUMENTS_LABEL, m.DOCUMENT_MISSING.format(doc=req.doc))
         elif originals < req.originals:
-            run.add(path, "documents", m.DOCUMENTS_LABEL,
-                    f"«{req.doc}»: " + m.DOCUMENT_ORIGINALS.format(n=req.originals))
+            run.add(
+                path,
+                "documents",
+                m.DOCUMENTS_LABEL,
+                f"«{req.doc}»: " + m.DOCUMENT_ORIGINALS.format(n=req.originals),
+            )
         elif copies < req.copies:
-            run.add(path, "documents", m.DOCUMENTS_LABEL, f"«{req.doc}»: " + m.DOCUMENT_COPIES.format(n=req.copies))
+            run.add(
+                path,
+                "documents",
+                m.DOCUMENTS_LABEL,
+                f"«{req.doc}»: " + m.DOCUMENT_COPIES.format(n=req.copies),
+            )
 
 
 def _count(value: Any) -> int:
@@ -403,8 +419,13 @@ def calendar_for(catalog: Catalog) -> ProductionCalendar:
     return ProductionCalendar(dict(catalog.calendar_overrides))
 
 
-def evaluate_case(catalog: Catalog, service_id: str, answers: Mapping[str, Any], ctx: Context,
-                  presented: Sequence[Mapping[str, Any]] | None = None) -> FormResult:
+def evaluate_case(
+    catalog: Catalog,
+    service_id: str,
+    answers: Mapping[str, Any],
+    ctx: Context,
+    presented: Sequence[Mapping[str, Any]] | None = None,
+) -> FormResult:
     """`evaluate` with the catalog's tariffs: the usual entry point for callers outside forms."""
     return evaluate(catalog.services[service_id], answers, ctx, tariffs=catalog.tariffs, presented=presented)
 

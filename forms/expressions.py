@@ -451,9 +451,7 @@ class FunctionSpec:
 
 
 def _arg_error(name: str, index: int, expected: str, value: Any) -> EvaluationError:
-    return EvaluationError(
-        MSG_ARGUMENT.format(name=name, index=index, expected=expected, kind=_kind(value))
-    )
+    return EvaluationError(MSG_ARGUMENT.format(name=name, index=index, expected=expected, kind=_kind(value)))
 
 
 def _need_date(name: str, index: int, value: Any) -> date:
@@ -637,9 +635,7 @@ def _fn_sum(items: Any, field_name: Any = _UNSET) -> Any:
 def _fn_any(items: Any, field_name: Any, value: Any) -> bool:
     """any(rows, 'field', value): some row has row[field] == value; None list → false."""
     path = _field_path("any", 2, field_name)
-    return any(
-        row is not None and _equal(_row_value("any", row, path), value) for row in _rows("any", items)
-    )
+    return any(row is not None and _equal(_row_value("any", row, path), value) for row in _rows("any", items))
 
 
 def _fn_count_if(items: Any, field_name: Any, value: Any) -> int:
@@ -1202,7 +1198,8 @@ class _Parser:
         spec = self.functions.get(name) if "." not in name else None
         if spec is None:
             raise ExpressionError(MSG_UNKNOWN_FUNCTION.format(name=name), name_token.pos)
-        self._enter(self._advance())
+        self._advance()
+        self._enter(name_token)
         args: list[Any] = []
         if not self._at(_OP, ")"):
             while True:

@@ -360,7 +360,9 @@ def _identity(f: Field, raw: Any, today: date) -> Checked:
                 problems.append(_part_problem(part, exc.message))
     if is_birth_cert and value["series"] is not None and value["number"] is not None:
         try:
-            series, number = ids.normalize_birth_certificate(f"{value['series']} {value['number']}").split(" ")
+            series, number = ids.normalize_birth_certificate(f"{value['series']} {value['number']}").split(
+                " "
+            )
             value["series"], value["number"] = series, number
         except (ids.IdentifierError, ValueError) as exc:
             problems.append(_part_problem("series", getattr(exc, "message", m.PATTERN)))

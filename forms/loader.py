@@ -84,7 +84,7 @@ class YamlProblem(ValueError):
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document safely, keeping line numbers; raise YamlProblem on bad markup."""
     try:
-        return yaml.load(text, Loader=_LinedLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LinedLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0

@@ -106,6 +106,7 @@ C_NOT_LIST = "ожидается список"
 C_MISSING = "обязательный ключ не указан"
 C_UNKNOWN_KEY = "неизвестный ключ (опечатка?); допустимы: {allowed}"
 C_NOT_STRING = "ожидается текст"
+C_COMMA_HINT = " — похоже, в тексте внутри {…} есть запятая: заключите текст в кавычки"
 C_NOT_INT = "ожидается целое число"
 C_NOT_BOOL = "ожидается true или false"
 C_NOT_NUMBER = "ожидается число"
@@ -114,7 +115,7 @@ C_BAD_ID = "идентификатор должен состоять из лат
 C_DUPLICATE = "повторяющийся идентификатор «{id}»"
 C_FILE_ID = "id «{id}» не совпадает с именем файла «{stem}»"
 C_UNKNOWN_KIND = "неизвестный вид поля «{kind}»; допустимы: {allowed}"
-C_UNKNOWN_REF = "нет такого {what}: «{id}»"
+C_UNKNOWN_REF = "«{id}» нет в справочнике {what}"
 C_EXPRESSION = "выражение «{source}»: {detail}"
 C_UNKNOWN_NAME = "выражение «{source}»: неизвестное поле «{name}»"
 C_NO_OPTIONS = "у поля выбора нет вариантов (options)"
@@ -141,11 +142,11 @@ C_NO_SOURCES = "каталог не найден: в папке нет файл�
 C_TIMES = "times: {detail}"
 
 WHAT = {
-    "agency": "ведомства",
-    "office_type": "типа офиса",
-    "category": "льготной категории",
-    "document": "вида документа",
-    "tariff": "тарифа",
-    "service": "услуги",
-    "field": "поля",
+    "agency": "ведомств (agencies.yaml)",
+    "office_type": "типов офисов (office_types.yaml)",
+    "category": "льготных категорий (categories.yaml)",
+    "document": "видов документов (documents.yaml)",
+    "tariff": "тарифов (tariffs.yaml)",
+    "service": "услуг (services/)",
+    "field": "полей этой услуги",
 }

@@ -58,15 +58,18 @@ every keystroke. This module promises:
     is worth at most 0.3 points: enough to reorder comparable matches (same words, slightly
     different title coverage or prefix share), too little to overturn a clearly better text
     match — exact against stem on one word of a query of up to four words (1.5 / 4 > 0.3),
-    title against `words` for up to nine words, an exact word against a typo. It never lifts an
-    entry that does not match at all: only matching entries are scored.
+    title against `words` on one word of up to nine. It never lifts an entry that does not
+    match at all: only matching entries are scored.
   - Order is deterministic: score (rounded to 1e-9) descending, then folded title, then key.
-* **Empty or blank query** lists all entries by raw boost count descending, then title.
+* **Empty or blank query** lists all entries by raw boost count descending, then title; the
+  hit score is then just ``0.3 × boost share``.
 
 Performance: a query costs a handful of dict lookups per word plus a pass over the postings of
-the matched words; about 0.1–0.3 ms with 300 entries × 15 words on a desktop CPU. The index is
-immutable after construction; `search` keeps no state, so one index may be shared by threads.
-Only the first `MAX_QUERY_WORDS` words of a query are considered (pasted paragraphs stay fast).
+the matched words. Measured with 300 entries × 15 words (2 100 distinct words): median
+≈ 0.05 ms per query, ≈ 0.5 ms for a one-letter query (it matches most of the vocabulary);
+construction ≈ 80 ms and ≈ 15 MB, mostly the symmetric-delete index. The index is immutable
+after construction and `search` keeps no state, so one index may be shared by threads. Only
+the first `MAX_QUERY_WORDS` words of a query are considered (a pasted paragraph stays fast).
 """
 
 from __future__ import annotations
@@ -267,7 +270,9 @@ class SearchIndex:
                 by_phrase[ids] = len(self._synonyms)
                 self._synonyms.append(ids)
                 syn_replacements.append([])
-            syn_replacements[by_phrase[ids]].extend(replacements)
+            # A lone string (a YAML slip) is one phrase, not a sequence of letters.
+            phrases = [replacements] if isinstance(replacements, str) else list(replacements)
+            syn_replacements[by_phrase[ids]].extend(phrases)
         self._synonyms_by_first: dict[int, list[int]] = {}
         for sid, ids in enumerate(self._synonyms):
             self._synonyms_by_first.setdefault(ids[0], []).append(sid)

@@ -492,6 +492,11 @@ def test_order_is_deterministic_and_scores_descend(index: SearchIndex) -> None:
 # -------------------------------------------------------------------------- robustness
 
 
+def test_synonym_given_as_a_single_string() -> None:
+    index = SearchIndex(ENTRIES, {"права": "водительское удостоверение"})  # type: ignore[dict-item]
+    assert first(index, "права") == "driving-licence-exchange"
+
+
 def test_duplicate_keys_are_rejected() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         SearchIndex([E("a", "Паспорт"), E("a", "Права")])
