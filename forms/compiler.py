@@ -50,6 +50,11 @@ from forms.model import (
 )
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_INT_KEYS = frozenset({"min_length", "max_length", "places", "min_selected", "max_selected", "min_items",
+                       "max_items"})
+_BOOL_KEYS = frozenset({"past_only", "future_only", "patronymic_required"})
+_TEXT_KEYS = frozenset({"hint", "pattern_message", "mask", "item_label"})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 FIELD_ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 COMMON_FIELD_KEYS = {"id", "kind", "label", "required", "hint", "visible_if", "default"}
@@ -125,8 +130,10 @@ class _Scope:
 
 
 class _Compiler:
-    def __init__(self, sources: Mapping[str, str], *, check_examples: bool = True) -> None:
+    def __init__(self, sources: Mapping[str, str], *, check_examples: bool = True,
+                 parsed: Mapping[str, Any] | None = None) -> None:
         self.sources = sources
+        self.parsed = parsed or {}
         self.check_examples = check_examples
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -274,7 +281,7 @@ class _Compiler:
                 self.error(0, "", m.C_NO_SOURCES)
             return None
         try:
-            data = parse_yaml(text)
+            data = self.parsed[name] if name in self.parsed else parse_yaml(text)
         except YamlProblem as exc:
             self.error(exc.line, "", m.C_YAML.format(detail=exc.detail))
             return None
@@ -704,7 +711,7 @@ class _Compiler:
                 if not options:
                     self.error(node.line_of("options"), f"{path}.options", m.C_NO_OPTIONS)
 
-        pattern = self.text(node, "pattern", path, required=False) or None
+        pattern = self.text(node, "pattern", path, required=False) or None if "pattern" in node else None
         if pattern is not None:
             try:
                 re.compile(pattern)
@@ -732,45 +739,43 @@ class _Compiler:
                 self.error(node.line, f"{path}.fields", m.C_NO_FIELDS)
             group_rules = self.rules(node, "rules", path, item_scope)
 
-        inn_length = self.integer(node, "length", path)
+        inn_length = self.integer(node, "length", path) if "length" in node else None
         if inn_length not in (None, 10, 12):
             self.error(node.line_of("length"), f"{path}.length", m.C_UNKNOWN_KEY.format(allowed="10, 12"))
-        kinds = self.string_list(node, "kinds", path)
+        kinds = self.string_list(node, "kinds", path) if "kinds" in node else ()
         for i, doc in enumerate(kinds):
             self.check_ref("document", doc, node.line_of("kinds"), f"{path}.kinds[{i}]")
 
+        # Only the keys present are read: most fields use three or four of them, and the
+        # compile budget (300 services in 200 ms) has no room for reading the others.
+        extra: dict[str, Any] = {}
+        for key in node.keys() & _INT_KEYS:
+            extra[key] = self.integer(node, key, path)
+        for key in node.keys() & _BOOL_KEYS:
+            extra[key] = self.boolean(node, key, path)
+        for key in node.keys() & _TEXT_KEYS:
+            extra[key] = self.text(node, key, path, required=False) or None
+        if "min_items" in extra:
+            extra["min_items"] = extra["min_items"] or 0
         return Field(
             id=fid,
             kind=kind,
             label=self.text(node, "label", path),
             required=required,
-            hint=self.text(node, "hint", path, required=False),
-            visible_if=self.expression(node, "visible_if", path, scope),
+            visible_if=self.expression(node, "visible_if", path, scope) if "visible_if" in node else None,
             default=_plain(node.get("default")),
-            min_length=self.integer(node, "min_length", path),
-            max_length=self.integer(node, "max_length", path),
             pattern=pattern,
-            pattern_message=self.text(node, "pattern_message", path, required=False) or None,
-            mask=self.text(node, "mask", path, required=False) or None,
             min=lo,
             max=hi,
-            places=self.integer(node, "places", path),
-            past_only=self.boolean(node, "past_only", path),
-            future_only=self.boolean(node, "future_only", path),
             options=options,
             depends_on=depends_on,
-            options_by=MappingProxyType(options_by),
-            min_selected=self.integer(node, "min_selected", path),
-            max_selected=self.integer(node, "max_selected", path),
-            patronymic_required=self.boolean(node, "patronymic_required", path),
+            options_by=MappingProxyType(options_by) if options_by else _EMPTY,
             inn_length=inn_length,
             document_kinds=kinds,
             fields=sub_fields,
-            min_items=self.integer(node, "min_items", path, 0) or 0,
-            max_items=self.integer(node, "max_items", path),
-            item_label=self.text(node, "item_label", path, required=False),
             rules=group_rules,
             line=node.line,
+            **extra,
         )
 
     def options(self, node: LinedDict, key: Any, path: str) -> tuple[Option, ...]:
@@ -972,9 +977,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def compile_sources(sources: Mapping[str, str], *, check_examples: bool = True) -> CompileResult:
-    """Compile a catalog given as {relative path: YAML text}."""
-    compiler = _Compiler(sources, check_examples=check_examples)
+def compile_sources(sources: Mapping[str, str], *, check_examples: bool = True,
+                    parsed: Mapping[str, Any] | None = None) -> CompileResult:
+    """Compile a catalog given as {relative path: YAML text}.
+
+    `parsed` may hold documents already parsed with `forms.loader.parse_yaml` from the same
+    texts (a parse cache): PyYAML is the slow half of compiling a large catalog.
+    """
+    compiler = _Compiler(sources, check_examples=check_examples, parsed=parsed)
     catalog = compiler.run()
     return CompileResult(catalog, tuple(compiler.errors), tuple(compiler.warnings))
 
