@@ -6,8 +6,28 @@ import random
 
 from forms.loader import builtin_folder, read_sources
 
-WORDS = ("регистрация выдача оформление справка пособие компенсация замена подтверждение предоставление "
-         "сведения учет удостоверение жилье транспорт налог семья ребенок пенсия льгота документ").split()
+WORDS = [
+    "регистрация",
+    "выдача",
+    "оформление",
+    "справка",
+    "пособие",
+    "компенсация",
+    "замена",
+    "подтверждение",
+    "предоставление",
+    "сведения",
+    "учет",
+    "удостоверение",
+    "жилье",
+    "транспорт",
+    "налог",
+    "семья",
+    "ребенок",
+    "пенсия",
+    "льгота",
+    "документ",
+]
 
 # (kind, extra yaml, example value as YAML)
 SCALARS = [
@@ -29,17 +49,28 @@ SCALARS = [
 def service_yaml(sid: str, n_fields: int, rng: random.Random) -> str:
     title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
     lines = [
-        f"id: {sid}", "version: 1", f"title: {title} {sid}", "agency: mvd",
+        f"id: {sid}",
+        "version: 1",
+        f"title: {title} {sid}",
+        "agency: mvd",
         f"keywords: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]",
-        "deadline:", "  - {when: \"f2 > 50\", working_days: 10}", "  - {working_days: 5}",
-        "fee:", "  - {when: \"f6 == true\", tariff: passport-rf-loss}", "  - {tariff: passport-rf}",
+        "deadline:",
+        '  - {when: "f2 > 50", working_days: 10}',
+        "  - {working_days: 5}",
+        "fee:",
+        '  - {when: "f6 == true", tariff: passport-rf-loss}',
+        "  - {tariff: passport-rf}",
         "sections:",
-        "  - id: applicant-section", "    title: Заявитель", "    fields:",
+        "  - id: applicant-section",
+        "    title: Заявитель",
+        "    fields:",
         "      - {id: applicant, kind: person, label: ФИО, required: true}",
         "      - {id: birth_date, kind: date, label: Дата рождения, required: true, past_only: true}",
         "      - {id: identity, kind: identity_document, label: Паспорт, required: true}",
         "      - {id: address, kind: address, label: Адрес, required: true}",
-        "  - id: details", "    title: Сведения", "    fields:",
+        "  - id: details",
+        "    title: Сведения",
+        "    fields:",
     ]
     example = [
         "example:",
@@ -57,7 +88,7 @@ def service_yaml(sid: str, n_fields: int, rng: random.Random) -> str:
         lines.append(f"        label: Поле номер {i}")
         lines.append(f"        required: {'true' if i % 3 else 'false'}")
         if i > 2 and i % 7 == 0:
-            lines.append("        visible_if: \"f6 == true or age(birth_date) >= 18\"")
+            lines.append('        visible_if: "f6 == true or age(birth_date) >= 18"')
         if extra:
             lines.extend(f"        {ln.strip()}" for ln in extra.split("\n"))
         example.append(f"  {fid}: {value}")
@@ -72,18 +103,19 @@ def service_yaml(sid: str, n_fields: int, rng: random.Random) -> str:
     lines.append("          - {id: child, kind: person, label: ФИО ребенка, required: true}")
     lines.append("          - {id: child_birth, kind: date, label: Дата рождения, required: true}")
     lines.append("        rules:")
-    lines.append("          - {check: \"age(child_birth) < 18\", message: только несовершеннолетние, field: child_birth}")
+    lines.append('          - {check: "age(child_birth) < 18", message: только несовершеннолетние, field: child_birth}')
     example.append("  children:")
     example.append("    - {child: {surname: Иванов, name: Петр, sex: male}, child_birth: 2015-02-03}")
     lines += [
-        "calculated:", "  - {id: age, label: Возраст, expr: \"age(birth_date)\"}",
+        "calculated:",
+        '  - {id: age, label: Возраст, expr: "age(birth_date)"}',
         "rules:",
-        "  - {check: \"identity.issue_date > birth_date\", message: дата выдачи раньше рождения, field: identity}",
-        "  - {check: \"age >= 14\", message: с 14 лет, field: birth_date}",
-        "  - {check: \"count(children) <= 10\", message: не больше 10 детей, field: children}",
+        '  - {check: "identity.issue_date > birth_date", message: дата выдачи раньше рождения, field: identity}',
+        '  - {check: "age >= 14", message: с 14 лет, field: birth_date}',
+        '  - {check: "count(children) <= 10", message: не больше 10 детей, field: children}',
         "documents:",
         "  - {doc: passport-rf, originals: 1}",
-        "  - {doc: photo-35x45, originals: 2, when: \"f6 == true\"}",
+        '  - {doc: photo-35x45, originals: 2, when: "f6 == true"}',
     ]
     return "\n".join(lines + example) + "\n"
 
