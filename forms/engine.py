@@ -155,44 +155,56 @@ def evaluate(
         if key not in known:
             run.add(key, key, key, m.UNKNOWN_FIELD)
 
-    # 1. Type every answer (no visibility yet: conditions may look at any field).
+    # 1. Type every answer; a cascading choice after its parent, against the parent's typed value.
     typed: dict[str, Any] = {}
     problems: dict[str, list[Issue]] = {}
-    for f in fields:
-        value, found = _check_field(f, answers.get(f.id), answers, ctx, run)
-        typed[f.id] = value
-        problems[f.id] = found
-    run.env.update(typed)
-    _calculate(run)
+    rows: dict[str, list[_Row]] = {}
+    for f in sorted(fields, key=lambda f: f.depends_on is not None):
+        raw = answers.get(f.id)
+        if is_empty(raw):
+            typed[f.id], problems[f.id] = None, []
+        elif f.kind is FieldKind.GROUP:
+            rows[f.id], problems[f.id] = _check_group(f, raw, ctx)
+            typed[f.id] = [row.typed for row in rows[f.id]]
+        else:
+            typed[f.id], problems[f.id] = _check_field(run, f, raw, typed.get(f.depends_on or ""))
 
-    # 2. Relevance in form order; a hidden field counts as empty for what follows it.
+    # 2. Relevance. A hidden field counts as empty for every condition and calculation, wherever
+    #    it stands in the form, so repeat until the set of hidden fields stops changing.
+    hidden: set[str] = set()
     visible_sections: set[str] = set()
-    visible_fields: set[str] = set()
-    for section in service.sections:
-        shown = run.holds(section.visible_if)
-        if shown:
-            visible_sections.add(section.id)
-        for f in section.fields:
-            if shown and run.holds(f.visible_if):
-                visible_fields.add(f.id)
-            else:
-                run.env[f.id] = None
-    _calculate(run)
+    for _ in range(len(fields) + 2):
+        run.env.update({fid: (None if fid in hidden else value) for fid, value in typed.items()})
+        _calculate(run)
+        visible_sections = set()
+        now_hidden: set[str] = set()
+        for section in service.sections:
+            shown = run.holds(section.visible_if)
+            if shown:
+                visible_sections.add(section.id)
+            for f in section.fields:
+                if not (shown and run.holds(f.visible_if)):
+                    now_hidden.add(f.id)
+        if now_hidden == hidden:
+            break
+        hidden = now_hidden
+    visible_fields = known - hidden
 
-    # 3. Required, value problems and per-item rules of the visible fields.
+    # 3. Required, value problems and group items of the visible fields; emptiness is judged on
+    #    what was typed, so input that could not be understood is reported, never dropped.
     clean_typed: dict[str, Any] = {}
     for f in fields:
-        if f.id not in visible_fields:
+        if f.id in hidden:
             continue
-        value = run.env.get(f.id)
-        if is_empty(value):
-            if _required(run, f.required, run.env):
+        if is_empty(answers.get(f.id)):
+            if _required(run, f.required, run.env) or (f.kind is FieldKind.GROUP and f.min_items > 0):
                 run.add(f.id, f.id, f.label, m.REQUIRED)
             continue
         run.issues.extend(problems[f.id])
-        if f.kind is FieldKind.GROUP:
-            value = _group_visible_items(run, f, value, visible_fields)
-        clean_typed[f.id] = value
+        if f.kind is FieldKind.GROUP and f.id in rows:
+            clean_typed[f.id] = _group_visible_items(run, f, rows[f.id], visible_fields)
+        elif typed[f.id] is not None:
+            clean_typed[f.id] = typed[f.id]
 
     # 4. Cross-field rules, only over fields that are shown.
     for rule in service.rules:
@@ -221,85 +233,96 @@ def evaluate(
     )
 
 
-def _check_field(
-    f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context, run: _Run
-) -> tuple[Any, list[Issue]]:
-    """Typed value of one top-level field and its own problems (issued later if it is visible)."""
-    if is_empty(raw):
-        return None, []
-    if f.kind is FieldKind.GROUP:
-        return _check_group(f, raw, answers, ctx)
-    parent = answers.get(f.depends_on) if f.depends_on else None
-    checked = check_value(f, raw, ctx.today, parent)
+def _check_field(run: _Run, f: Field, raw: Any, parent: Any) -> tuple[Any, list[Issue]]:
+    """Typed value of one non-empty top-level field and its problems (issued only if it is shown)."""
+    if f.depends_on and is_empty(parent):
+        parent_label = run.service.field(f.depends_on).label
+        return None, [Issue(f.id, f.id, f.label, m.PARENT_FIRST.format(parent=parent_label))]
+    checked = check_value(f, raw, run.ctx.today, parent)
     issues = [
         Issue(f"{f.id}.{p.part}" if p.part else f.id, f.id, f.label, p.message, p.severity)
         for p in checked.problems
     ]
-    if f.depends_on and parent is None and checked.problems:
-        parent_label = run.service.field(f.depends_on).label
-        issues = [Issue(f.id, f.id, f.label, m.PARENT_FIRST.format(parent=parent_label))]
     return checked.value, issues
 
 
-def _check_group(f: Field, raw: Any, answers: Mapping[str, Any], ctx: Context) -> tuple[Any, list[Issue]]:
+@dataclass(slots=True)
+class _Row:
+    """One non-blank item of a repeat group, numbered as the person sees it (blank rows count)."""
+
+    index: int
+    raw: Mapping[str, Any]
+    typed: dict[str, Any]
+    problems: dict[str, list[Issue]]
+
+
+def _check_group(f: Field, raw: Any, ctx: Context) -> tuple[list[_Row], list[Issue]]:
     if not isinstance(raw, list | tuple) or not all(isinstance(item, Mapping) for item in raw):
-        return None, [Issue(f.id, f.id, f.label, m.NOT_ITEMS)]
+        return [], [Issue(f.id, f.id, f.label, m.NOT_ITEMS)]
     issues: list[Issue] = []
-    items: list[dict[str, Any]] = []
+    rows: list[_Row] = []
+    member_ids = {sub.id for sub in f.fields}
+    ordered = sorted(f.fields, key=lambda sub: sub.depends_on is not None)
     for n, item in enumerate(raw):
         if is_empty(item):
             continue  # a blank row left by "add" is not an item
-        typed_item: dict[str, Any] = {}
         for key in item:
-            if key not in {sub.id for sub in f.fields}:
+            if key not in member_ids:
                 issues.append(Issue(f"{f.id}[{n}].{key}", f.id, _item_label(f, n), m.UNKNOWN_FIELD))
-        for sub in f.fields:
+        row = _Row(n, item, {}, {})
+        for sub in ordered:
             raw_value = item.get(sub.id)
+            row.typed[sub.id] = None
+            row.problems[sub.id] = []
             if is_empty(raw_value):
-                typed_item[sub.id] = None
                 continue
-            parent = item.get(sub.depends_on) if sub.depends_on else None
+            label = f"{_item_label(f, n)}, {sub.label}"
+            parent = row.typed.get(sub.depends_on) if sub.depends_on else None
+            if sub.depends_on and is_empty(parent):
+                parent_label = next((s.label for s in f.fields if s.id == sub.depends_on), sub.depends_on)
+                row.problems[sub.id].append(Issue(f"{f.id}[{n}].{sub.id}", f.id, label,
+                                                  m.PARENT_FIRST.format(parent=parent_label)))
+                continue
             checked = check_value(sub, raw_value, ctx.today, parent)
-            typed_item[sub.id] = checked.value
+            row.typed[sub.id] = checked.value
             for p in checked.problems:
                 path = f"{f.id}[{n}].{sub.id}" + (f".{p.part}" if p.part else "")
-                issues.append(Issue(path, f.id, f"{_item_label(f, n)}, {sub.label}", p.message, p.severity))
-        items.append(typed_item)
-    if len(items) < f.min_items:
+                row.problems[sub.id].append(Issue(path, f.id, label, p.message, p.severity))
+        rows.append(row)
+    if len(rows) < f.min_items:
         issues.append(Issue(f.id, f.id, f.label, m.TOO_FEW_ITEMS.format(n=f.min_items)))
-    if f.max_items is not None and len(items) > f.max_items:
+    if f.max_items is not None and len(rows) > f.max_items:
         issues.append(Issue(f.id, f.id, f.label, m.TOO_MANY_ITEMS.format(n=f.max_items)))
-    return items, issues
+    return rows, issues
 
 
 def _item_label(f: Field, n: int) -> str:
     return f"{f.item_label or f.label} №{n + 1}"
 
 
-def _group_visible_items(
-    run: _Run, f: Field, items: list[dict[str, Any]], visible: set[str]
-) -> list[dict[str, Any]]:
-    """Per item: required members, member relevance, the group's rules; hidden members dropped."""
+def _group_visible_items(run: _Run, f: Field, rows: list[_Row], visible: set[str]) -> list[dict[str, Any]]:
+    """Per item: member relevance, required members, member problems, the group's rules."""
     out = []
-    for n, item in enumerate(items):
-        scope = {**run.env, **item}
+    for row in rows:
+        n = row.index
+        scope = {**run.env, **row.typed}
         kept: dict[str, Any] = {}
         for sub in f.fields:
             if not run.holds(sub.visible_if, scope):
                 scope[sub.id] = None
                 continue
             visible.add(f"{f.id}[{n}].{sub.id}")
-            if is_empty(item.get(sub.id)):
+            if is_empty(row.raw.get(sub.id)):
                 if _required(run, sub.required, scope):
                     run.add(f"{f.id}[{n}].{sub.id}", f.id, f"{_item_label(f, n)}, {sub.label}", m.REQUIRED)
                 continue
-            kept[sub.id] = item[sub.id]
+            run.issues.extend(row.problems[sub.id])
+            if row.typed[sub.id] is not None:
+                kept[sub.id] = row.typed[sub.id]
         for rule in f.rules:
             target = next((s for s in f.fields if s.id == rule.field), None)
             label = f"{_item_label(f, n)}, {target.label}" if target else _item_label(f, n)
-            _apply_rule(
-                run, rule, scope, f"{f.id}[{n}].{rule.field}" if rule.field else f.id, label, top=f.id
-            )
+            _apply_rule(run, rule, scope, f"{f.id}[{n}].{rule.field}" if rule.field else f.id, label, top=f.id)
         out.append(kept)
     return out
 
@@ -395,7 +418,7 @@ def _fee(run: _Run, tariffs: Mapping[str, Tariff]) -> tuple[FeeResult, str]:
                 value = rule.times.evaluate(run.env)
             except EvaluationError:
                 value = None
-            times = int(value) if isinstance(value, int | Decimal) and value > 0 else 1
+            times = int(value) if isinstance(value, int | Decimal) and value >= 0 else 1
         full = amount * times
         exempt = sorted(run.ctx.privileges & set(run.service.exemptions))
         if exempt:

@@ -41,7 +41,7 @@ def is_empty(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, list | tuple):
-        return len(value) == 0
+        return all(is_empty(v) for v in value)  # a list of blank rows is blank
     if isinstance(value, Mapping):
         return all(is_empty(v) for k, v in value.items() if k != "sex" and k != "kind")
     return False
@@ -74,16 +74,18 @@ def parse_decimal(raw: Any) -> Decimal | None:
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
     if isinstance(raw, float):
-        return Decimal(str(raw))
+        return Decimal(str(raw)) if abs(raw) < 1e18 else None
     if not isinstance(raw, str):
         return None
-    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    text = "".join(raw.split()).replace(",", ".")
     text = text.removesuffix("₽").removesuffix("руб.").removesuffix("р.")
+    # Plain positional notation only: "1e999999999" would be a gigabyte once written out.
+    if not re.fullmatch(r"[-+]?\d{1,18}(\.\d{1,12})?", text):
+        return None
     try:
-        value = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
 
 
 def _fmt_num(value: Decimal) -> str:
@@ -151,8 +153,10 @@ def _integer(f: Field, raw: Any, today: date) -> Checked:
     value: int | None = None
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
-    elif isinstance(raw, str) and re.fullmatch(r"\s*[-+]?\d+\s*", raw.replace(" ", "")):
-        value = int(raw.replace(" ", ""))
+    elif isinstance(raw, str):
+        text = "".join(raw.split())  # "1 000", also with no-break spaces
+        if re.fullmatch(r"[-+]?\d{1,18}", text):
+            value = int(text)
     elif isinstance(raw, Decimal) and raw == raw.to_integral_value():
         value = int(raw)
     if value is None:
@@ -254,7 +258,7 @@ def _multichoice(f: Field, raw: Any, today: date) -> Checked:
     if not isinstance(raw, list | tuple):
         return Checked(None, [Problem(m.NOT_LIST)])
     values = {o.value for o in f.options}
-    chosen = [str(v) for v in raw]
+    chosen = list(dict.fromkeys(str(v) for v in raw))  # a repeated value counts once
     problems = [Problem(m.UNKNOWN_OPTION) for v in chosen if v not in values][:1]
     if f.min_selected is not None and len(chosen) < f.min_selected:
         problems.append(Problem(m.TOO_FEW_SELECTED.format(n=f.min_selected)))
@@ -302,7 +306,8 @@ def _person(f: Field, raw: Any, today: date) -> Checked:
             problems.append(_part_problem(part, m.NAME_LETTERS))
     sex = value["sex"]
     if sex is not None:
-        sex = {"м": "male", "ж": "female", "мужской": "male", "женский": "female"}.get(str(sex).lower(), sex)
+        sex = str(sex).strip().lower()
+        sex = {"м": "male", "ж": "female", "мужской": "male", "женский": "female"}.get(sex, sex)
         if sex not in ("male", "female"):
             problems.append(Problem(m.SEX_UNKNOWN, part="sex"))
         value["sex"] = sex

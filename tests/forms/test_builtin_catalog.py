@@ -1,0 +1,133 @@
+"""The catalog that ships in the wheel: complete enough to serve a real window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forms.compiler import compile_folder
+from forms.engine import Context, evaluate_case, example_answers, example_privileges
+from forms.loader import builtin_folder
+from forms.model import Catalog, FieldKind
+from forms.service_search import build_index, search_services
+
+TODAY = date(2026, 11, 21)
+
+# The most demanded services the issue names, by the ids the catalog uses.
+REQUIRED_SERVICES = {
+    "residence-registration", "residence-deregistration", "stay-registration", "passport-rf",
+    "foreign-passport-5y", "foreign-passport-10y", "rosreestr-registration", "egrn-extract", "social-card",
+    "birth-registration", "death-registration", "divorce-registration", "zags-duplicate", "inn-certificate",
+    "ndfl-3", "driving-licence-exchange", "international-driving-licence", "vehicle-registration",
+    "child-allowance-0-3", "child-allowance-3-7", "child-allowance-8-18", "targeted-social-aid",
+    "oms-territory-change", "svo-certificate", "citizenship-confirmation", "bankruptcy-out-of-court",
+    "apostille", "consular-legalisation", "education-document-confirmation", "electronic-duplicate",
+    "paper-copy-of-electronic", "military-registration", "veterans-phone-benefit",
+    "city-payments-certificate", "federal-payments-certificate", "generic-application",
+}
+SITUATIONS = {"birth", "large-family", "inheritance", "name-change", "housing-purchase", "moving", "motorist",
+              "lost-documents", "taxes"}
+# DOMAIN.md: offered only in flagships and the Palace.
+FLAGSHIP_ONLY = {"vehicle-registration", "apostille", "consular-legalisation", "bankruptcy-out-of-court",
+                 "education-document-confirmation", "electronic-duplicate"}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = compile_folder(builtin_folder())
+    assert result.ok, "\n".join(map(str, result.errors))
+    assert result.catalog is not None
+    return result.catalog
+
+
+def test_at_least_forty_real_services(catalog: Catalog) -> None:
+    assert len(catalog.services) >= 40
+    assert REQUIRED_SERVICES - set(catalog.services) == set()
+
+
+def test_every_example_validates(catalog: Catalog) -> None:
+    failures = {}
+    for service in catalog.services.values():
+        ctx = Context(today=TODAY, privileges=example_privileges(service))
+        result = evaluate_case(catalog, service.id, example_answers(service), ctx)
+        if not result.ok:
+            failures[service.id] = [i.text for i in result.errors]
+    assert failures == {}
+
+
+def test_every_field_kind_is_used(catalog: Catalog) -> None:
+    used = set()
+    for service in catalog.services.values():
+        for f in service.fields:
+            used.add(f.kind)
+            used.update(sub.kind for sub in f.fields)
+    assert used == set(FieldKind)
+
+
+def test_nine_life_situations(catalog: Catalog) -> None:
+    assert set(catalog.situations) == SITUATIONS
+    for situation in catalog.situations.values():
+        assert len(situation.services) >= 2, situation.id
+        assert "applicant" in catalog.shared_fields(situation.id)
+
+
+def test_flagship_only_services(catalog: Catalog) -> None:
+    for service_id in FLAGSHIP_ONLY:
+        assert "district" not in catalog.services[service_id].availability.office_types, service_id
+
+
+def test_registration_is_not_extraterritorial(catalog: Catalog) -> None:
+    # The seeds: residence and stay registration are tied to the place of residence.
+    for service_id in ("residence-registration", "stay-registration"):
+        assert catalog.services[service_id].availability.extraterritorial is False
+
+
+def test_home_visit_services(catalog: Catalog) -> None:
+    for service_id in ("social-card", "veterans-phone-benefit", "city-payments-certificate"):
+        assert catalog.services[service_id].availability.home_visit, service_id
+
+
+def test_generic_application_exists(catalog: Catalog) -> None:
+    generic = [s for s in catalog.services.values() if s.generic]
+    assert [s.id for s in generic] == ["generic-application"]
+
+
+def test_every_service_has_deadline_and_keywords(catalog: Catalog) -> None:
+    for service in catalog.services.values():
+        assert service.deadline, service.id
+        assert service.keywords, service.id
+        assert service.subject, service.id
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("прописка", "residence-registration"),
+        ("загран", {"foreign-passport-5y", "foreign-passport-10y"}),
+        ("соцкарта", "social-card"),
+        ("права", {"driving-licence-exchange", "international-driving-licence"}),
+        ("выписка егрн", "egrn-extract"),
+        ("3-ндфл", "ndfl-3"),
+        ("пасморт", "passport-rf"),  # one typo
+        ("регистрацыя по месту жительства", "residence-registration"),  # one typo
+        ("свидетельство о рождении", "birth-registration"),
+        ("апостиль", "apostille"),
+        ("банкротство", "bankruptcy-out-of-court"),
+        ("полис омс", "oms-territory-change"),
+    ],
+)
+def test_everyday_search(catalog: Catalog, query: str, expected: str | set[str]) -> None:
+    found = search_services(build_index(catalog), catalog, query)
+    assert found, query
+    wanted = {expected} if isinstance(expected, str) else expected
+    assert found[0].service_id in wanted, [f.service_id for f in found[:5]]
+
+
+def test_search_ranks_the_offices_frequent_services_first(catalog: Catalog) -> None:
+    index = build_index(catalog)
+    plain = search_services(index, catalog, "справка")
+    assert len(plain) >= 3
+    last = plain[-1].service_id
+    boosted = search_services(index, catalog, "справка", usage={last: 5000})
+    assert boosted[0].service_id == last
