@@ -244,7 +244,7 @@ def _choice(f: Field, raw: Any, today: date, parent: Any = None) -> Checked:
     if f.depends_on is not None and parent is None:
         return Checked(raw, [Problem(m.UNKNOWN_OPTION)])
     values = {o.value for o in f.options_for(parent)}
-    value = raw if isinstance(raw, str) else str(raw)
+    value = raw.strip() if isinstance(raw, str) else str(raw)
     if value not in values:
         # People and imports sometimes give the label instead of the value.
         by_label = {o.label.casefold(): o.value for o in f.options_for(parent)}
@@ -428,14 +428,18 @@ def _bank_account(f: Field, raw: Any, today: date) -> Checked:
     problems = []
     bik = ids.digits_only(str(value["bik"] or ""))
     account = ids.digits_only(str(value["account"] or ""))
-    if len(bik) != 9:
+    if len(bik) != 9 or _has_letters(value["bik"]):
         problems.append(Problem(m.BIK_FORMAT, part="bik"))
-    if len(account) != 20:
+    if len(account) != 20 or _has_letters(value["account"]):
         problems.append(Problem(m.ACCOUNT_FORMAT, part="account"))
     if not problems and not account_key_ok(bik, account):
         problems.append(Problem(m.ACCOUNT_KEY, part="account"))
     value["bik"], value["account"] = bik or value["bik"], account or value["account"]
     return Checked(value, problems)
+
+
+def _has_letters(value: Any) -> bool:
+    return value is not None and re.search(r"[^\d\s.-]", str(value)) is not None
 
 
 CHECKERS: dict[FieldKind, Callable[[Field, Any, date], Checked]] = {
@@ -469,4 +473,9 @@ def check_value(f: Field, raw: Any, today: date, parent: Any = None) -> Checked:
     """Check one non-empty value of a scalar or compound field (not a group)."""
     if f.kind is FieldKind.CHOICE:
         return _choice(f, raw, today, parent)
-    return CHECKERS[f.kind](f, raw, today)
+    checked = CHECKERS[f.kind](f, raw, today)
+    parts = COMPOUND_PARTS.get(f.kind)
+    if parts is not None and isinstance(raw, Mapping):
+        for key in sorted(set(raw) - set(parts), key=str):
+            checked.problems.append(Problem(f"«{key}»: {m.UNKNOWN_FIELD}", part=str(key)))
+    return checked

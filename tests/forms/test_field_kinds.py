@@ -702,3 +702,18 @@ def test_every_field_kind_is_covered() -> None:
     covered = {c[0].split(",")[0].removeprefix("kind: ") for c in VALID_CASES}
     covered |= {"person", "address", "identity_document", "vehicle", "bank_account", "group"}
     assert covered == {k.value for k in FieldKind}
+
+
+def test_bank_account_letters_are_refused_not_dropped() -> None:
+    assert refused("kind: bank_account", {"bik": "04452522A5", "account": ACCOUNT}, label="Счёт") == [
+        "Счёт: БИК: должно быть 9 цифр"
+    ]
+
+
+def test_compound_value_with_an_unknown_part_is_refused() -> None:
+    texts_ = refused("kind: person", {"surname": "Иванов", "name": "Иван", "nickname": "Ваня"}, label="ФИО")
+    assert texts_ == ["ФИО: «nickname»: такого поля нет в форме услуги"]
+
+
+def test_choice_value_with_surrounding_spaces() -> None:
+    assert normalised("kind: choice, options: [один, два]", " два ") == "два"
