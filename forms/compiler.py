@@ -135,6 +135,7 @@ class _Compiler:
         self.sources = sources
         self.parsed = parsed or {}
         self.check_examples = check_examples
+        self.published = date.today()
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.file = ""
@@ -293,8 +294,13 @@ class _Compiler:
         head = self.load("catalog.yaml", required=True)
         if head is None:
             return None
-        self.keys(head, {"version", "title"}, "")
+        self.keys(head, {"version", "title", "published"}, "")
         version = self.text(head, "version", "")
+        published = head.get("published", date.today())
+        if not isinstance(published, date):
+            self.error(head.line_of("published"), "published", m.C_NOT_DATE)
+            published = date.today()
+        self.published = published
         title = self.text(head, "title", "", required=False, default="Каталог услуг")
 
         agencies = self.simple_list("agencies.yaml", "agencies", self.agency)
@@ -333,6 +339,7 @@ class _Compiler:
         return Catalog(
             version=version,
             title=title,
+            published=published,
             services=MappingProxyType(services),
             agencies=MappingProxyType(agencies),
             office_types=MappingProxyType(office_types),
@@ -441,7 +448,8 @@ class _Compiler:
             ids = self.string_list(node, "services", path)
             items = self.seq(node, "services", path)
             for i, sid in enumerate(ids):
-                if sid not in services:
+                # A service whose own file has errors is reported there, not again here.
+                if sid not in services and f"services/{sid}.yaml" not in self.sources:
                     self.error(
                         items.line_of(i),
                         f"{path}.services[{i}]",

@@ -462,6 +462,11 @@ def example_privileges(service: Service) -> frozenset[str]:
     return frozenset(service.example.get("_privileges", ()))
 
 
+def example_context(catalog: Catalog, service: Service) -> Context:
+    """The context an example case is valid in: the catalog's publication date, its privileges."""
+    return Context(today=catalog.published, privileges=example_privileges(service))
+
+
 __all__ = [
     "FREE",
     "ChecklistItem",
@@ -474,6 +479,7 @@ __all__ = [
     "evaluate",
     "evaluate_case",
     "example_answers",
+    "example_context",
     "example_privileges",
     "parse_date",
 ]

@@ -338,6 +338,7 @@ class Service:
 class Catalog:
     version: str
     title: str
+    published: date
     services: Mapping[str, Service]
     agencies: Mapping[str, Agency]
     office_types: Mapping[str, OfficeType]
