@@ -355,15 +355,16 @@ class Catalog:
         """Fields typed once for a life-situation bundle.
 
         The applicant block always; besides it, any field id that two or more of the bundle's
-        services declare with the same kind (a child's birth certificate in every application
-        of «Рождение ребенка», say).
+        services declare alike — same kind, same options (a child's birth certificate in every
+        application of «Рождение ребенка», say). A field declared differently is typed per service.
         """
         situation = self.situations[situation_id]
-        seen: dict[str, tuple[FieldKind, int]] = {}
+        seen: dict[str, tuple[tuple[Any, ...], int]] = {}
         for service_id in situation.services:
             for f in self.services[service_id].fields:
-                kind, n = seen.get(f.id, (f.kind, 0))
-                if kind is f.kind:
-                    seen[f.id] = (kind, n + 1)
-        shared = [fid for fid, (kind, n) in seen.items() if fid in APPLICANT_FIELDS or n >= 2]
-        return tuple(shared)
+                # Same kind, and for choices the same options: a value typed once must be valid
+                # in every application it is copied into.
+                shape = (f.kind, tuple(o.value for o in f.options), tuple(sorted(f.options_by)))
+                known, n = seen.get(f.id, (shape, 0))
+                seen[f.id] = (known, n + 1) if known == shape else (known, -999)
+        return tuple(fid for fid, (_, n) in seen.items() if n >= 0 and (fid in APPLICANT_FIELDS or n >= 2))

@@ -141,3 +141,19 @@ def test_search_ranks_the_offices_frequent_services_first(catalog: Catalog) -> N
     # A frequent service that does not match at all is not dragged in.
     assert "passport-rf" not in {f.service_id for f in search_services(index, catalog, "справка",
                                                                         usage={"passport-rf": 10_000})}
+
+
+def test_shared_fields_are_declared_alike_in_every_service(catalog: Catalog) -> None:
+    for situation in catalog.situations.values():
+        for fid in catalog.shared_fields(situation.id):
+            shapes = {
+                (f.kind, tuple(o.value for o in f.options))
+                for sid in situation.services
+                for f in catalog.services[sid].fields
+                if f.id == fid
+            }
+            assert len(shapes) == 1, (situation.id, fid, shapes)
+    # marital_status has different options in military registration: it is not typed once there.
+    lost = catalog.situations["lost-documents"]
+    if {"passport-rf", "military-registration"} <= set(lost.services):
+        assert "marital_status" not in catalog.shared_fields("lost-documents")
