@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from forms.compiler import compile_folder
-from forms.engine import Context, evaluate_case, example_answers, example_privileges
+from forms.engine import evaluate_case, example_answers, example_context
 from forms.export import service_summary, service_to_dict
 from forms.model import Catalog, Service
 from forms.service_search import build_index, search_services
@@ -137,7 +137,7 @@ def cmd_example(args: argparse.Namespace, session: Session) -> int:
         catalog,
         service.id,
         example_answers(service),
-        Context(today=date.today(), privileges=example_privileges(service)),
+        example_context(catalog, service),
     )
     data = {
         "service": service.id,
