@@ -8,6 +8,7 @@ compiler keeps going after a problem so an editor sees all of them in one run.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ KIND_KEYS: dict[FieldKind, set[str]] = {
     FieldKind.INN: {"length"},
     FieldKind.GROUP: {"fields", "min_items", "max_items", "item_label", "rules"},
 }
+_ALLOWED_KEYS = {kind: frozenset(COMMON_FIELD_KEYS | KIND_KEYS.get(kind, set())) for kind in FieldKind}
 SERVICE_KEYS = {
     "id",
     "version",
@@ -679,7 +681,7 @@ class _Compiler:
                 f"{path}.kind",
                 m.C_APPLICANT_KIND.format(id=fid, kind=APPLICANT_FIELDS[fid].value),
             )
-        allowed = COMMON_FIELD_KEYS | KIND_KEYS.get(kind, set())
+        allowed = _ALLOWED_KEYS[kind]
         for key in node:
             if key not in allowed:
                 known = any(key in keys for keys in KIND_KEYS.values())
@@ -993,7 +995,15 @@ def compile_sources(sources: Mapping[str, str], *, check_examples: bool = True,
     texts (a parse cache): PyYAML is the slow half of compiling a large catalog.
     """
     compiler = _Compiler(sources, check_examples=check_examples, parsed=parsed)
-    catalog = compiler.run()
+    # Compiling only builds objects (no cycles to collect): pausing the cyclic collector saves
+    # a sixth of the time on a 300-service catalog.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        catalog = compiler.run()
+    finally:
+        if collecting:
+            gc.enable()
     return CompileResult(catalog, tuple(compiler.errors), tuple(compiler.warnings))
 
 

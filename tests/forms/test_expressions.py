@@ -1115,3 +1115,44 @@ def test_a_sixty_rule_form_evaluates_well_within_budget() -> None:
             expr.evaluate(env)
         best = min(best, time.perf_counter() - start)
     assert best < 0.002, f"60 rules took {best * 1000:.3f} ms"
+
+
+# --- the fast tokenizer agrees with the precise one -------------------------------------------
+
+from forms.expressions import _tokenize, _tokenize_fast  # noqa: E402
+
+
+def _catalog_expressions() -> list[str]:
+    from forms.compiler import compile_folder
+    from forms.loader import builtin_folder
+
+    catalog = compile_folder(builtin_folder()).catalog
+    assert catalog is not None
+    found: list[str] = []
+    for service in catalog.services.values():
+        found += [r.check.source for r in service.rules] + [c.expr.source for c in service.calculated]
+        for f in service.fields:
+            found += [x.source for x in (f.visible_if, f.required) if hasattr(x, "source")]
+            found += [r.check.source for r in f.rules]
+        found += [d.when.source for d in service.documents if d.when is not None]
+        found += [r.when.source for r in service.fee if r.when is not None]
+    return found
+
+
+def test_fast_tokens_equal_precise_tokens_on_the_whole_catalog() -> None:
+    sources = _catalog_expressions()
+    assert len(sources) > 100
+    for source in sources:
+        assert _tokenize_fast(source) == _tokenize(source), source
+
+
+@given(st.text(alphabet="ab_1.9 '\"()[],<>=!+-*/notandorinrue", max_size=40))
+def test_fast_tokenizer_agrees_or_defers(source: str) -> None:
+    try:
+        expected = _tokenize(source)
+    except ExpressionError as exc:
+        with pytest.raises(ExpressionError) as caught:
+            _tokenize_fast(source)
+        assert (caught.value.message, caught.value.position) == (exc.message, exc.position)
+        return
+    assert _tokenize_fast(source) == expected
