@@ -475,7 +475,9 @@ class _Compiler:
         table = data.get("synonyms") or LinedDict()
         node = self.mapping(table, data.line_of("synonyms"), "synonyms")
         out: dict[str, tuple[str, ...]] = {}
-        for word in node or {}:
+        if node is None:
+            return out
+        for word in node:
             phrases = self.string_list(node, word, "synonyms") if isinstance(node[word], list) else ()
             if not phrases:
                 self.error(node.line_of(word), f"synonyms.{word}", m.C_NOT_LIST)
@@ -590,7 +592,7 @@ class _Compiler:
             for raw in items if isinstance(items, list) else []:
                 if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                     try:
-                        fields[raw["id"]] = FieldKind(raw.get("kind"))
+                        fields[raw["id"]] = FieldKind(str(raw.get("kind")))
                     except ValueError:
                         fields[raw["id"]] = FieldKind.TEXT
         for raw in node.get("calculated") or []:
@@ -681,14 +683,13 @@ class _Compiler:
                 f"{path}.kind",
                 m.C_APPLICANT_KIND.format(id=fid, kind=APPLICANT_FIELDS[fid].value),
             )
-        allowed = _ALLOWED_KEYS[kind]
         for key in node:
-            if key not in allowed:
+            if key not in _ALLOWED_KEYS[kind]:
                 known = any(key in keys for keys in KIND_KEYS.values())
                 message = (
                     m.C_KIND_OPTION.format(key=key, kind=kind.value)
                     if known
-                    else m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(allowed)))
+                    else m.C_UNKNOWN_KEY.format(allowed=", ".join(sorted(_ALLOWED_KEYS[kind])))
                 )
                 self.error(node.line_of(key), f"{path}.{key}", message)
 
