@@ -23,6 +23,7 @@ from forms.model import (
     Catalog,
     DeadlineRule,
     DeadlineUnit,
+    DocumentKind,
     DocumentRequirement,
     Field,
     FieldKind,
@@ -142,11 +143,13 @@ def evaluate(
     *,
     tariffs: Mapping[str, Tariff] | None = None,
     presented: Sequence[Mapping[str, Any]] | None = None,
+    documents: Mapping[str, DocumentKind] | None = None,
 ) -> FormResult:
     """Validate and interpret `answers` for `service`.
 
     `presented` is the documents checklist as the specialist ticked it
-    (`[{doc, originals, copies, …}]`); when given, missing required documents are errors.
+    (`[{doc, originals, copies, …}]`); when given, missing required documents are errors,
+    named by `documents` (the catalog's document kinds) where it is given.
     """
     run = _Run(service, ctx, _base_env(ctx))
     fields = service.fields
@@ -216,7 +219,7 @@ def evaluate(
 
     checklist = _checklist(run)
     if presented is not None:
-        _check_presented(run, checklist, presented)
+        _check_presented(run, checklist, presented, documents or {})
     fee, note = _fee(run, tariffs or {})
     deadline = next((d for d in service.deadline if run.holds(d.when)), None)
     return FormResult(
@@ -364,7 +367,10 @@ def _checklist(run: _Run) -> tuple[ChecklistItem, ...]:
 
 
 def _check_presented(
-    run: _Run, checklist: tuple[ChecklistItem, ...], presented: Sequence[Mapping[str, Any]]
+    run: _Run,
+    checklist: tuple[ChecklistItem, ...],
+    presented: Sequence[Mapping[str, Any]],
+    names: Mapping[str, DocumentKind],
 ) -> None:
     given: dict[str, tuple[int, int]] = {}
     for row in presented:
@@ -377,21 +383,22 @@ def _check_presented(
             continue
         originals, copies = given.get(req.doc, (0, 0))
         path = f"documents.{req.doc}"
+        name = names[req.doc].name if req.doc in names else req.doc
         if originals == 0 and copies == 0:
-            run.add(path, "documents", m.DOCUMENTS_LABEL, m.DOCUMENT_MISSING.format(doc=req.doc))
+            run.add(path, "documents", m.DOCUMENTS_LABEL, m.DOCUMENT_MISSING.format(doc=name))
         elif originals < req.originals:
             run.add(
                 path,
                 "documents",
                 m.DOCUMENTS_LABEL,
-                f"«{req.doc}»: " + m.DOCUMENT_ORIGINALS.format(n=req.originals),
+                f"«{name}»: " + m.DOCUMENT_ORIGINALS.format(n=req.originals),
             )
         elif copies < req.copies:
             run.add(
                 path,
                 "documents",
                 m.DOCUMENTS_LABEL,
-                f"«{req.doc}»: " + m.DOCUMENT_COPIES.format(n=req.copies),
+                f"«{name}»: " + m.DOCUMENT_COPIES.format(n=req.copies),
             )
 
 
@@ -450,7 +457,10 @@ def evaluate_case(
     presented: Sequence[Mapping[str, Any]] | None = None,
 ) -> FormResult:
     """`evaluate` with the catalog's tariffs: the usual entry point for callers outside forms."""
-    return evaluate(catalog.services[service_id], answers, ctx, tariffs=catalog.tariffs, presented=presented)
+    return evaluate(
+        catalog.services[service_id], answers, ctx, tariffs=catalog.tariffs, presented=presented,
+        documents=catalog.documents,
+    )
 
 
 def example_answers(service: Service) -> dict[str, Any]:

@@ -80,6 +80,7 @@ CHANNEL_LABELS = {"window": "в окне приёма", "home_visit": "выез�
 NOTIFICATION_LABELS = {"sms": "SMS", "email": "электронная почта", "none": "не уведомлять"}
 
 # --- deadlines -------------------------------------------------------------------------
+SAME_DAY = "в день обращения"
 
 
 def _plural(n: int, one: str, few: str, many: str) -> str:
@@ -91,7 +92,9 @@ def _plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def deadline_text(unit: str, amount: int) -> str:
-    """«5 рабочих дней», «30 календарных дней», «1 месяц»."""
+    """«5 рабочих дней», «30 календарных дней», «1 месяц»; a zero term is «в день обращения»."""
+    if amount == 0:
+        return SAME_DAY
     if unit == "working_days":
         return f"{amount} {_plural(amount, 'рабочий день', 'рабочих дня', 'рабочих дней')}"
     if unit == "calendar_days":

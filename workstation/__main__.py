@@ -7,15 +7,15 @@ resolves the data directory, sets up logging and dispatches.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from workstation import paths
-from workstation.cli import catalog_cmd
-from workstation.cli.common import CommandError, Session
 from workstation.logs import setup_logging
 
-COMMAND_MODULES = (catalog_cmd,)
+# Imported only when a command is given: opening the app must not pay for every command's imports.
+COMMAND_MODULES = ("catalog_cmd", "case_cmd", "store_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,12 +26,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help=f"папка данных (иначе ${paths.ENV_VAR} или папка пользователя)")
     sub = parser.add_subparsers(dest="command", metavar="КОМАНДА")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"workstation.cli.{name}").register(sub)
     return parser
 
 
+def _opens_app(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether `argv` only opens the app (no command, no --help), and the --data-dir it names."""
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--data-dir")
+    known, rest = quick.parse_known_args(argv)
+    return not rest, known.data_dir
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    opens_app, data_dir = _opens_app(argv)
+    if opens_app:
+        return _run_app(paths.resolve(data_dir))
+    from workstation.cli.common import CommandError, Session
+
     parser = build_parser()
     args = parser.parse_args(argv)
     data = paths.resolve(args.data_dir)

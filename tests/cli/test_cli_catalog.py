@@ -100,3 +100,20 @@ def test_console_script_is_installed(data_dir: Path) -> None:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["id"]
+
+
+def test_opening_the_app_does_not_import_the_commands(tmp_path: Path) -> None:
+    """`mfc-workstation` with no command goes straight to the app (start-up time matters)."""
+    probe = (
+        "import sys, workstation.__main__ as m\n"
+        "m._run_app = lambda data: print(data.root) or 0\n"
+        "code = m.main(['--data-dir', sys.argv[1]])\n"
+        "print(sorted(n for n in sys.modules if n.startswith('workstation.cli')))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "d")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    root, modules = done.stdout.splitlines()
+    assert root == str((tmp_path / "d").resolve())
+    assert modules == "[]"

@@ -157,3 +157,19 @@ def test_shared_fields_are_declared_alike_in_every_service(catalog: Catalog) -> 
     lost = catalog.situations["lost-documents"]
     if {"passport-rf", "military-registration"} <= set(lost.services):
         assert "marital_status" not in catalog.shared_fields("lost-documents")
+
+
+def test_missing_documents_are_named_as_people_know_them(catalog: Catalog) -> None:
+    service = catalog.services["passport-rf"]
+    result = evaluate_case(catalog, "passport-rf", example_answers(service), example_context(catalog, service),
+                           presented=[{"doc": "old-passport", "originals": 1}])
+    assert "Документы: не представлен документ «Фотография 35×45 мм»" in [i.text for i in result.errors]
+
+
+def test_same_day_deadline_reads_naturally() -> None:
+    from forms.messages import deadline_text
+
+    assert deadline_text("working_days", 0) == "в день обращения"
+    assert deadline_text("working_days", 1) == "1 рабочий день"
+    assert deadline_text("calendar_days", 3) == "3 календарных дня"
+    assert deadline_text("months", 5) == "5 месяцев"

@@ -1,0 +1,1 @@
+"""The desktop screens (ttkbootstrap). The only package that imports tkinter; see docs/ui.md."""

@@ -1,0 +1,75 @@
+"""The real entry points in a child process on the test display: `run(data)` and `mfc-workstation`.
+
+A second Tk root cannot share this process with the session root, so these start Python anew.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RUN_AND_CLOSE = """
+import sys
+from pathlib import Path
+from workstation.paths import DataPaths
+from workstation.ui.app import run
+
+def ready(root):
+    from workstation.ui.widgets.notice import NoticeBar
+    notices = [w for w in root.winfo_children() if isinstance(w, NoticeBar) and w.visible]
+    print("READY", root.winfo_width(), root.winfo_height(), flush=True)
+    print("NOTICE", notices[0].text.get() if notices else "", flush=True)
+    close = root.protocol("WM_DELETE_WINDOW")
+    root.after(300, lambda: root.tk.call(close))
+
+sys.exit(run(DataPaths(Path(sys.argv[1])), on_ready=ready))
+"""
+
+
+def child_env() -> dict[str, str]:
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("no display")
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def test_run_opens_the_login_window_and_remembers_the_geometry(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text("{ broken", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", RUN_AND_CLOSE, str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, env=child_env(), cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "READY" in done.stdout
+    assert "Traceback" not in done.stderr
+    moved = list(tmp_path.glob("settings.json.corrupt-*"))
+    assert moved, "the corrupt file is kept aside"
+    assert f"Файл настроек был повреждён и сохранён под именем «{moved[0].name}»" in done.stdout  # and told
+    saved = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert saved["geometry"].count("x") == 1 and "+" in saved["geometry"]
+
+
+def test_mfc_workstation_starts_without_errors(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("mfc-workstation")
+    if not exe.exists():
+        pytest.skip("the console script is not installed in this environment")
+    child = subprocess.Popen([str(exe), "--data-dir", str(tmp_path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=child_env(), cwd=ROOT)
+    log = tmp_path / "logs" / "workstation.log"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and child.poll() is None:
+        if log.exists() and "workstation window opened" in log.read_text(encoding="utf-8"):
+            break
+        time.sleep(0.1)
+    time.sleep(1.0)  # let the catalog load
+    assert child.poll() is None, child.communicate()[1]
+    child.send_signal(signal.SIGTERM)
+    _out, err = child.communicate(timeout=10)
+    assert "Traceback" not in err, err
+    assert "workstation window opened" in log.read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The form renderer: a compiled `Service` becomes widgets bound to a `FormController`."""

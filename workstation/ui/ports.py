@@ -1,0 +1,175 @@
+"""What the screens need from the rest of the workstation, as small protocols.
+
+The screens are written against these, not against the store, the printer or the sync
+client, so wiring the real parts is a matter of passing other objects in `Backends`
+(see `workstation.ui.demo` for the in-memory stand-ins used until then).
+
+Threading contract: the UI calls every method here on a worker lane of the `TaskRunner`
+(`Lane.STORE` for accounts, cases, drafts, intake and usage; `Lane.IO` for printing), never on
+the Tk thread, so implementations may block and may open their own session per call.
+`SyncStatus` listeners may be called from any thread; the UI forwards them to the Tk thread.
+Failures meant for the user carry a Russian `user_message` (`UserError` here, `StoreError`
+in the store); anything else is treated as a bug and logged with a reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # the catalog is loaded after the login window shows: keep start-up light
+    from forms.model import Catalog
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    login: str
+    full_name: str  # «Иванова Анна Сергеевна»
+    role: str = "specialist"  # specialist | supervisor | admin: decides what is offered
+    position: str = "Специалист"
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова А. С.»"""
+        parts = self.full_name.split()
+        if not parts:
+            return self.login
+        return " ".join([parts[0], *(f"{p[0]}." for p in parts[1:3])])
+
+
+class Accounts(Protocol):
+    def authenticate(self, login: str, password: str) -> StaffInfo | None:
+        """The staff member, or None for a wrong login or password. Works offline."""
+        ...
+
+    def demo_account(self) -> tuple[str, str] | None:
+        """(login, password) of the demo account while it is shown at first start, else None."""
+        ...
+
+
+# --- cases and drafts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of a list on the home screen (already safe to show to the logged-in staff)."""
+
+    ref: str  # case id or draft id: what `open` needs
+    number: str  # case number, «» for a draft
+    service_title: str
+    applicant: str  # «Соколова А. В.»
+    status: str  # Russian status label
+    updated: datetime | None = None
+    is_draft: bool = False
+
+
+class CaseSource(Protocol):
+    def todays_cases(self, office_id: str, window: str) -> Sequence[CaseRow]: ...
+
+    def open_drafts(self, login: str) -> Sequence[CaseRow]: ...
+
+    def ready_for_issuance(self, office_id: str) -> Sequence[CaseRow]: ...
+
+
+@dataclass
+class DraftRecord:
+    """What autosave hands to the store: the form as typed, and where the specialist stopped."""
+
+    service_id: str
+    form_version: str  # «passport-rf@1»
+    catalog_version: str
+    answers: dict[str, Any]  # JSON-safe, as typed
+    presented: list[dict[str, Any]] = field(default_factory=list)  # [{doc, originals, copies, sheets}]
+    notification: str = ""
+    privileges: list[str] = field(default_factory=list)
+    focus: str = ""  # field path to put the cursor back on
+    draft_id: str | None = None  # None until the store gave one
+    situation_id: str | None = None  # set for every draft of a life-situation bundle
+    bundle_id: str | None = None  # the same for all drafts of one life-situation visit
+    staff_login: str = ""
+    updated_at: datetime | None = None
+
+
+class Drafts(Protocol):
+    def save_draft(self, draft: DraftRecord) -> str:
+        """Create or replace the draft; returns its id (stable across saves)."""
+        ...
+
+    def load_draft(self, draft_id: str) -> DraftRecord: ...
+
+    def discard_draft(self, draft_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class AcceptRequest:
+    draft: DraftRecord
+    staff_login: str
+    office_id: str
+    window: str
+    accepted_on: date
+
+
+@dataclass(frozen=True)
+class AcceptedCase:
+    case_id: str
+    number: str
+    due: date | None
+
+
+class Intake(Protocol):
+    def accept(self, request: AcceptRequest) -> AcceptedCase:
+        """Validate again, write the case, its history, audit and outbox row in one transaction."""
+        ...
+
+
+class Printing(Protocol):
+    def print_case(self, case_id: str, printer: str) -> None:
+        """Render and send the application and the receipt; raise a user error if impossible."""
+        ...
+
+
+class ServiceUsage(Protocol):
+    def frequencies(self, office_id: str) -> Mapping[str, float]:
+        """How often each service is accepted at this office (any scale): frequent ones first."""
+        ...
+
+    def record(self, office_id: str, service_id: str) -> None: ...
+
+
+# --- sync -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncState:
+    online: bool
+    pending: int = 0  # local changes not yet acknowledged by the server
+    last_sync: datetime | None = None
+    progress: float | None = None  # 0..1 while a sync runs, else None
+    notice: str = ""  # a short Russian line: a case changed status, a conflict to resolve …
+
+
+class SyncStatus(Protocol):
+    def current(self) -> SyncState: ...
+
+    def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
+        """Call `listener` (from any thread) on every change; returns the unsubscribe function."""
+        ...
+
+
+# --- everything together --------------------------------------------------------------------
+
+
+@dataclass
+class Backends:
+    accounts: Accounts
+    cases: CaseSource
+    drafts: Drafts
+    intake: Intake
+    printing: Printing
+    sync: SyncStatus
+    usage: ServiceUsage
+    catalog: Callable[[], Catalog]  # the catalog in force; called once on the store lane

@@ -1,0 +1,133 @@
+"""Log-in: login and password, checked on the store lane (argon2 is slow on purpose)."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import TYPE_CHECKING
+
+import ttkbootstrap as tb
+
+from workstation.ui import texts as t
+from workstation.ui.ports import StaffInfo
+from workstation.ui.router import Screen
+from workstation.ui.tasks import Lane
+
+if TYPE_CHECKING:
+    from workstation.ui.shell import Shell
+
+
+class LoginScreen(Screen):
+    name = "login"
+    needs_staff = False
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell)
+        card = tb.Frame(self, padding=28, bootstyle="bordered")
+        card.place(relx=0.5, rely=0.42, anchor="center")
+        tb.Label(card, text=t.LOGIN_TITLE, style="Title.TLabel").grid(row=0, column=0, columnspan=2, sticky="w")
+        tb.Label(card, text=t.LOGIN_SUBTITLE, style="Muted.TLabel").grid(
+            row=1, column=0, columnspan=2, sticky="w", pady=(0, 18)
+        )
+        tb.Label(card, text=t.LOGIN_LOGIN).grid(row=2, column=0, sticky="w", padx=(0, 12), pady=4)
+        self.login_entry = tb.Entry(card, width=28)
+        self.login_entry.grid(row=2, column=1, sticky="ew", pady=4)
+        tb.Label(card, text=t.LOGIN_PASSWORD).grid(row=3, column=0, sticky="w", padx=(0, 12), pady=4)
+        self.password_entry = tb.Entry(card, width=28, show="•")
+        self.password_entry.grid(row=3, column=1, sticky="ew", pady=4)
+        self.button = tb.Button(card, text=t.LOGIN_BUTTON, command=self.submit, bootstyle="primary")
+        self.button.grid(row=4, column=1, sticky="ew", pady=(12, 4))
+        self.message = tb.Label(card, style="Error.TLabel", wraplength=380, justify="left")
+        self.message.grid(row=5, column=0, columnspan=2, sticky="w")
+        self.demo_box = tb.Frame(card, style="Card.TFrame", padding=(12, 8))
+        self.demo_title = tb.Label(self.demo_box, text=t.LOGIN_DEMO_TITLE, style="CardMuted.TLabel")
+        self.demo_title.pack(anchor="w")
+        self.demo = tb.Label(self.demo_box, style="CardHeading.TLabel")
+        self.demo.pack(anchor="w")
+        tb.Label(self.demo_box, text=t.LOGIN_DEMO_NOTE, style="CardMuted.TLabel", wraplength=400,
+                 justify="left").pack(anchor="w")
+        tb.Label(card, text=t.LOGIN_OFFLINE_NOTE, style="Small.TLabel").grid(
+            row=7, column=0, columnspan=2, sticky="w", pady=(10, 0)
+        )
+        self.login_entry.bind("<Return>", self._login_enter)
+        self.login_entry.bind("<KP_Enter>", self._login_enter)
+        self.password_entry.bind("<Return>", lambda _e: (self.submit(), "break")[1])
+        self.password_entry.bind("<KP_Enter>", lambda _e: (self.submit(), "break")[1])
+        self.busy = False
+        self._mapped_once = False
+        self.bind("<Map>", self._first_map, add="+")
+
+    def _first_map(self, _event: tk.Event) -> None:
+        if not self._mapped_once:
+            self._mapped_once = True
+            self.after_idle(self.shell.start_background)
+
+    def first_focus(self) -> tk.Misc | None:
+        return self.password_entry if self.login_entry.get() else self.login_entry
+
+    def on_show(self) -> None:
+        self.password_entry.delete(0, "end")
+        self.message.configure(text="")
+        self.busy = False
+        self.button.configure(state="normal")
+        self.shell.runner.submit(Lane.STORE, self.shell.backends.accounts.demo_account, on_done=self._show_demo,
+                                 label="demo account")
+
+    def _show_demo(self, account: tuple[str, str] | None) -> None:
+        if not self.winfo_exists():
+            return
+        if account is None:
+            self.demo.configure(text="")
+            self.demo_box.grid_remove()
+        else:
+            self.demo.configure(text=t.LOGIN_DEMO.format(login=account[0], password=account[1]))
+            self.demo_box.grid(row=6, column=0, columnspan=2, sticky="ew", pady=(14, 0))
+
+    def _login_enter(self, _event: tk.Event) -> str:
+        if self.login_entry.get().strip() and self.password_entry.get():
+            self.submit()
+        else:
+            self.password_entry.focus_set()
+        return "break"
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        login = self.login_entry.get().strip()
+        password = self.password_entry.get()
+        if not login or not password:
+            self.message.configure(text=t.LOGIN_EMPTY)
+            (self.login_entry if not login else self.password_entry).focus_set()
+            return
+        self.busy = True
+        self.button.configure(state="disabled")
+        self.message.configure(text=t.LOGIN_CHECKING, style="Muted.TLabel")
+        self.shell.runner.submit(
+            Lane.STORE,
+            self.shell.backends.accounts.authenticate,
+            login,
+            password,
+            on_done=self._checked,
+            on_error=self._failed,
+            label="authenticate",
+        )
+
+    def _checked(self, staff: StaffInfo | None) -> None:
+        if not self.winfo_exists():
+            return
+        self.busy = False
+        self.button.configure(state="normal")
+        if staff is None:
+            self.message.configure(text=t.LOGIN_FAILED, style="Error.TLabel")
+            self.password_entry.delete(0, "end")
+            self.password_entry.focus_set()
+            return
+        self.message.configure(text="")
+        self.password_entry.delete(0, "end")
+        self.shell.login(staff)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if self.winfo_exists():
+            self.button.configure(state="normal")
+            self.message.configure(text="", style="Error.TLabel")
+        self.shell.reporter.report(exc, "authenticate")

@@ -1,0 +1,218 @@
+"""`python -m workstation.ui.screenshots [--out docs/screenshots]`: a PNG of every screen.
+
+Runs the real shell with the in-memory stand-ins and the built-in catalog on the current
+display (or on its own Xvfb, see `headless.py`), walks through the screens the way a
+specialist would and grabs the window after each step. Look at every picture before a
+release: cut-off labels, misaligned columns and untranslated words show up here first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SHOTS = (
+    "01-login", "02-home", "03-picker-search", "04-picker-not-offered", "05-form-empty", "06-form-remarks",
+    "07-form-section-and-documents", "08-form-repeat-group", "09-calendar", "10-situation-shared",
+    "11-situation-service", "12-settings", "13-lock", "14-contrast-large", "15-error-notice",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workstation.ui.screenshots")
+    parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())  # the deliberate error of shot 15 is not news
+    logging.lastResort = None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from workstation.ui.headless import virtual_display
+
+    with virtual_display() as display:
+        saved = take_all(out, display)
+    for path in saved:
+        print(path)
+    return 0
+
+
+def take_all(out: Path, display: str) -> list[Path]:
+    from PIL import ImageGrab
+
+    from forms.engine import example_answers
+    from workstation.paths import DataPaths
+    from workstation.ui.app import create_root
+    from workstation.ui.demo import demo_backends, sample_catalog
+    from workstation.ui.ports import AcceptRequest
+    from workstation.ui.settings import Settings, SettingsFile
+    from workstation.ui.shell import Shell
+
+    data = DataPaths(Path(tempfile.mkdtemp(prefix="mfc-shots-")))
+    settings = Settings(office="0101", window="3", geometry="1366x768+0+0", lock_minutes=0)
+    root = create_root(settings)
+    backends = demo_backends(data.catalogs, sample_catalog)
+    shell = Shell(root, data, backends, SettingsFile(data.settings), settings=settings)
+    saved: list[Path] = []
+
+    def pump(seconds: float = 0.3) -> None:
+        end = time.monotonic() + seconds
+        while True:
+            root.update()
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.01)
+
+    def wait(condition: Callable[[], object], timeout: float = 20) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise RuntimeError("screenshot script: timed out")
+            pump(0.05)
+
+    def shot(name: str) -> None:
+        pump(0.5)
+        x, y = root.winfo_rootx(), root.winfo_rooty()
+        image = ImageGrab.grab(bbox=(x, y, x + root.winfo_width(), y + root.winfo_height()), xdisplay=display)
+        path = out / f"{name}.png"
+        image.save(path)
+        saved.append(path)
+
+    pump(0.5)
+    wait(lambda: shell.catalog is not None or shell.catalog_error is not None)
+    shell.notice.hide()
+    login = shell.current
+    assert login is not None
+    login.login_entry.insert(0, "demo")  # type: ignore[attr-defined]
+    shot("01-login")
+
+    catalog = shell.catalog.catalog if shell.catalog else None
+    assert catalog is not None, shell.catalog_error
+    staff = backends.accounts.authenticate("demo", "demo2026")  # type: ignore[attr-defined]
+    for service_id in ("passport-rf", "egrn-extract"):
+        if service_id in catalog.services:
+            draft = _draft(shell, catalog.services[service_id], example_answers(catalog.services[service_id]))
+            backends.intake.accept(AcceptRequest(draft, "demo", "0101", "3", date.today()))
+    backends.usage.record("0101", "passport-rf")
+    backends.usage.record("0101", "inn-certificate")
+    open_draft = _draft(shell, catalog.services["inn-certificate"], {"applicant": {"surname": "Петров",
+                                                                                    "name": "Илья"}})
+    backends.drafts.save_draft(open_draft)
+    shell.login(staff)
+    wait(lambda: shell.runner.outstanding() == 0)
+    shot("02-home")
+
+    shell.new_intake()
+    pump()
+    picker: Any = shell.current
+    picker.search.type_text("паспорт")
+    shot("03-picker-search")
+    picker.search.set_value("")
+    picker.run_search()
+    if "vehicle-registration" in catalog.services:
+        picker.results.selection_set("vehicle-registration")
+        picker.results.see("vehicle-registration")
+        pump(0.1)
+        picker.open_selected()
+    shot("04-picker-not-offered")
+    shell.notice.hide()
+
+    shell.open_service("passport-rf")
+    form: Any = shell.current
+    shot("05-form-empty")
+
+    rows = form.view.rows
+    rows["applicant"].editor.parts["surname"].type_text("Соколова")
+    rows["applicant"].editor.parts["name"].type_text("Анна")
+    rows["phone"].editor.entry.type_text("916123")
+    rows["birth_date"].editor.date.entry.type_text("14032030")
+    form.accept()
+    pump(0.3)
+    form.view.scroll.to_top()
+    shot("06-form-remarks")
+    shell.notice.hide()
+
+    form.controller.load(example_answers(form.service))
+    form.controller.set("reason", "loss")
+    form.view.refresh_now()
+    pump(0.2)
+    form.view.documents.present_all()
+    form.view.focus_editor("loss_circumstances")
+    pump(0.2)
+    form.view.focus_editor("documents.photo-35x45")
+    shot("07-form-section-and-documents")
+
+    group = form.view.groups["children"]
+    group.add()
+    group.add()
+    pump(0.2)
+    first = form.view.rows["children[0].child"].editor
+    first.parts["surname"].type_text("Соколов")
+    first.parts["name"].type_text("Илья")
+    form.view.focus_editor("children[1].child")
+    shot("08-form-repeat-group")
+
+    form.view.focus_editor("birth_date")
+    pump(0.2)
+    form.view.rows["birth_date"].editor.open_calendar()
+    shot("09-calendar")
+    popup = form.view.rows["birth_date"].editor.date.popup
+    if popup is not None:
+        popup.close()
+
+    situation = next((s for s in catalog.situations.values() if len(s.services) >= 3), None)
+    if situation is not None:
+        shell.open_situation(situation.id)
+        screen: Any = shell.current
+        parts = screen.shared_view.rows["applicant"].editor.parts
+        parts["surname"].type_text("Кузнецова")
+        parts["name"].type_text("Мария")
+        shot("10-situation-shared")
+        screen.select_tab(screen.tabs[0])
+        shot("11-situation-service")
+
+    shell.open_settings()
+    shot("12-settings")
+
+    shell.show_home()
+    shell.lock()
+    shot("13-lock")
+    shell.unlock()
+
+    shell.apply_settings(type(settings)(**{**shell.settings.to_dict(), "theme": "contrast", "font": "large"}))
+    shell.open_service("passport-rf")
+    large: Any = shell.current
+    large.view.rows["phone"].editor.entry.type_text("916")
+    large.controller.touch("phone")
+    large.view.refresh_now()
+    shot("14-contrast-large")
+    shell.apply_settings(type(settings)(**{**shell.settings.to_dict(), "theme": "light", "font": "normal"}))
+
+    shell.show_home()
+
+    def broken() -> None:
+        raise RuntimeError("a deliberate failure for the screenshot")
+
+    root.after(0, broken)
+    pump(0.3)
+    shot("15-error-notice")
+    shell.close()
+    return saved
+
+
+def _draft(shell: Any, service: Any, answers: dict[str, Any]) -> Any:
+    from workstation.ui.form.controller import FormController
+
+    controller = FormController(service, shell.catalog.catalog, today=date.today())
+    controller.load(answers)
+    return controller.draft(staff_login="demo")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Widgets the screens share: a scrolled body, masked entries, the calendar, notices, status bar."""
