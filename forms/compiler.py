@@ -56,6 +56,7 @@ _INT_KEYS = frozenset({"min_length", "max_length", "places", "min_selected", "ma
 _BOOL_KEYS = frozenset({"past_only", "future_only", "patronymic_required"})
 _TEXT_KEYS = frozenset({"hint", "pattern_message", "mask", "item_label"})
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_KINDS = {kind.value: kind for kind in FieldKind}
 FIELD_ID_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 COMMON_FIELD_KEYS = {"id", "kind", "label", "required", "hint", "visible_if", "default"}
@@ -582,6 +583,7 @@ class _Compiler:
             example=MappingProxyType(_plain(example)),
             generic=self.boolean(node, "generic", ""),
             source=name,
+            condition_roots=_condition_roots(sections, calculated),
         )
         if len(self.errors) > before:
             return None
@@ -673,9 +675,8 @@ class _Compiler:
         fid = self.ident(node, "id", path, FIELD_ID_RE)
         path = f"{path}({fid})" if fid else path
         kind_name = self.text(node, "kind", path)
-        try:
-            kind = FieldKind(kind_name)
-        except ValueError:
+        kind = _KINDS.get(kind_name)
+        if kind is None:
             allowed = ", ".join(k.value for k in FieldKind)
             self.error(
                 node.line_of("kind"), f"{path}.kind", m.C_UNKNOWN_KIND.format(kind=kind_name, allowed=allowed)
@@ -766,12 +767,13 @@ class _Compiler:
         # Only the keys present are read: most fields use three or four of them, and the
         # compile budget (300 services in 200 ms) has no room for reading the others.
         extra: dict[str, Any] = {}
-        for key in node.keys() & _INT_KEYS:
-            extra[key] = self.integer(node, key, path)
-        for key in node.keys() & _BOOL_KEYS:
-            extra[key] = self.boolean(node, key, path)
-        for key in node.keys() & _TEXT_KEYS:
-            extra[key] = self.text(node, key, path, required=False) or None
+        for key in node:
+            if key in _INT_KEYS:
+                extra[key] = self.integer(node, key, path)
+            elif key in _BOOL_KEYS:
+                extra[key] = self.boolean(node, key, path)
+            elif key in _TEXT_KEYS:
+                extra[key] = self.text(node, key, path, required=False) or None
         if "min_items" in extra:
             extra["min_items"] = extra["min_items"] or 0
         return Field(
@@ -976,6 +978,19 @@ class _Compiler:
         for issue in result.errors:
             line = example.line_of(issue.field) if isinstance(example, LinedDict) else node.line
             self.error(line, f"example.{issue.path}", m.C_EXAMPLE.format(detail=issue.text))
+
+
+def _condition_roots(sections: tuple[Section, ...], calculated: tuple[Calculated, ...]) -> frozenset[str]:
+    roots: set[str] = set()
+    for section in sections:
+        if section.visible_if is not None:
+            roots |= section.visible_if.roots
+        for f in section.fields:
+            if f.visible_if is not None:
+                roots |= f.visible_if.roots
+    for calc in calculated:
+        roots |= calc.expr.roots
+    return frozenset(roots)
 
 
 def _kind_or_text(value: Any) -> FieldKind:

@@ -188,9 +188,12 @@ def evaluate(
             for f in section.fields:
                 if not (shown and run.holds(f.visible_if)):
                     now_hidden.add(f.id)
-        if now_hidden == hidden:
-            break
+        changed = now_hidden ^ hidden
         hidden = now_hidden
+        if not changed & service.condition_roots:
+            # No condition or calculation looks at what changed: another pass would agree.
+            run.env.update({fid: (None if fid in hidden else typed[fid]) for fid in changed})
+            break
     visible_fields = known - hidden
 
     # 3. Required, value problems and group items of the visible fields; emptiness is judged on

@@ -311,6 +311,9 @@ class Service:
     example: Mapping[str, Any]
     generic: bool = False
     source: str = ""
+    # Field ids that section/field conditions and calculated values look at: hiding any other
+    # field cannot change what is shown, so the engine needs no second relevance pass.
+    condition_roots: frozenset[str] = frozenset()
 
     @property
     def fields(self) -> tuple[Field, ...]:
