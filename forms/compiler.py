@@ -1029,7 +1029,7 @@ def compile_sources(sources: Mapping[str, str], *, check_examples: bool = True,
     return CompileResult(catalog, tuple(compiler.errors), tuple(compiler.warnings))
 
 
-def compile_folder(folder: Path) -> CompileResult:
+def compile_folder(folder: Path, *, check_examples: bool = True) -> CompileResult:
     """Compile the catalog in `folder`; unreadable files are reported like any other problem."""
     try:
         sources = read_sources(folder)
@@ -1037,4 +1037,4 @@ def compile_folder(folder: Path) -> CompileResult:
         return CompileResult(None, (Problem(str(folder), 0, "", m.C_FILE_READ.format(detail=exc)),))
     if "catalog.yaml" not in sources:
         return CompileResult(None, (Problem(str(folder), 0, "", m.C_NO_SOURCES),))
-    return compile_sources(sources)
+    return compile_sources(sources, check_examples=check_examples)

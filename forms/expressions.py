@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "FUNCTIONS",
@@ -814,8 +814,9 @@ _FANCY_QUOTES = frozenset("«»“”„‘’‚")
 _ESCAPES = frozenset("'\"\\")
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A token; a tuple because thousands are made per catalog compile (cheap to build)."""
+
     kind: str
     value: Any
     pos: int
@@ -1130,14 +1131,20 @@ class _Parser:
         return node
 
     def _or(self) -> Any:
-        operands = [self._and()]
+        first = self._and()
+        if not self._at(_KW, "or"):
+            return first  # the common case: no list, no node
+        operands = [first]
         while self._at(_KW, "or"):
             self._advance()
             operands.append(self._and())
         return operands[0] if len(operands) == 1 else _Logic("or", tuple(operands))
 
     def _and(self) -> Any:
-        operands = [self._not()]
+        first = self._not()
+        if not self._at(_KW, "and"):
+            return first
+        operands = [first]
         while self._at(_KW, "and"):
             self._advance()
             operands.append(self._not())
@@ -1181,7 +1188,11 @@ class _Parser:
         return self._chain(self._unary, ("*", "/"))
 
     def _chain(self, operand: Callable[[], Any], symbols: tuple[str, ...]) -> Any:
-        operands = [operand()]
+        first = operand()
+        token = self.tokens[self.index]
+        if token.kind != _OP or token.value not in symbols:
+            return first
+        operands = [first]
         ops: list[str] = []
         while self.token.kind == _OP and self.token.value in symbols:
             ops.append(self._advance().value)
