@@ -159,8 +159,8 @@ class FormRows:
             # An empty table still gets a row to fill in by hand.
             body = self.r.table_row(columns, [""] * len(columns), size=size, min_height=size * 2.4)
         title = self.r.paragraph(label)
-        for row in title:
-            row.keep_with_next = True
+        for line in title:
+            line.keep_with_next = True
         flow.add(title)
         flow.add(body, header=head)
         flow.add(self.r.space(3))

@@ -15,7 +15,7 @@ from workstation import paths
 from workstation.logs import setup_logging
 
 # Imported only when a command is given: opening the app must not pay for every command's imports.
-COMMAND_MODULES = ("catalog_cmd", "case_cmd", "store_cmd")
+COMMAND_MODULES = ("catalog_cmd", "case_cmd", "store_cmd", "sync_cmd", "print_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

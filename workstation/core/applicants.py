@@ -1,0 +1,216 @@
+"""Applicants: the person reused across visits, filled from the applicant block of the forms.
+
+On acceptance the card is found (by id, else by СНИЛС, else by the current passport) and updated
+from the validated answers, or created. Identity documents keep their history: a new passport
+becomes current and the old one stays, marked superseded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forms.fields import parse_date
+from workstation.core import messages as m
+from workstation.core import outbox, search
+from workstation.core.changes import ChangeSet, changed
+from workstation.core.database import dbapi, dumps, utc_text
+from workstation.core.errors import NotFound
+from workstation.core.ids import new_id
+from workstation.core.models import Applicant, IdentityDocument
+from workstation.core.searchkeys import applicant_document
+
+CARD_FIELDS = ("surname", "name", "patronymic", "sex", "birth_date", "birth_place", "snils", "inn", "phone",
+               "email", "address")
+
+
+def card_from_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The applicant card's fields found in a case's (clean) answers; {} without an applicant."""
+    person = answers.get("applicant")
+    if not isinstance(person, Mapping) or not person.get("surname") or not person.get("name"):
+        return {}
+    card: dict[str, Any] = {
+        "surname": person.get("surname"),
+        "name": person.get("name"),
+        "patronymic": person.get("patronymic"),
+        "sex": person.get("sex"),
+    }
+    for key in ("birth_place", "snils", "inn", "phone", "email"):
+        if answers.get(key) not in (None, ""):
+            card[key] = str(answers[key])
+    if answers.get("birth_date"):
+        card["birth_date"] = parse_date(answers["birth_date"])
+    if isinstance(answers.get("address"), Mapping):
+        card["address"] = dict(answers["address"])
+    if isinstance(answers.get("identity"), Mapping):
+        card["identity"] = dict(answers["identity"])
+    return card
+
+
+def get(session: Session, applicant_id: str) -> Applicant:
+    found = session.scalars(select(Applicant).where(Applicant.id == applicant_id)).first()
+    if found is None:
+        raise NotFound(m.APPLICANT_NOT_FOUND.format(ref=applicant_id))
+    return found
+
+
+def find_existing(session: Session, card: Mapping[str, Any]) -> Applicant | None:
+    """The card this person already has: same СНИЛС, else same current passport (series + number)."""
+    conn = dbapi(session)
+    row = None
+    if card.get("snils"):
+        row = conn.execute("SELECT id FROM applicants WHERE snils = ?", (card["snils"],)).fetchone()
+    identity = card.get("identity") or {}
+    if row is None and identity.get("number"):
+        row = conn.execute("SELECT applicant_id FROM identity_documents WHERE number = ? AND series IS ? AND kind = ?",
+                           (str(identity["number"]), identity.get("series"),
+                            identity.get("kind", "passport-rf"))).fetchone()
+    return None if row is None else get(session, row[0])
+
+
+def save(session: Session, card: Mapping[str, Any], *, now: datetime, applicant_id: str | None = None,
+         privileges: Iterable[str] = (), match_existing: bool = True) -> tuple[str, ChangeSet]:
+    """Create or update a card from `card` (see `card_from_answers`); written to the outbox.
+
+    Returns the applicant's id. A new card (most acceptances) is written with plain SQL; an
+    existing one is updated through the ORM and keeps its document history.
+    """
+    applicant: Applicant | None = get(session, applicant_id) if applicant_id else None
+    if applicant is None and match_existing:
+        applicant = find_existing(session, card)
+    if applicant is None:
+        new = _create(session, card, sorted(set(privileges)), now)
+        return new, changed("applicant", new, "created")
+    changed_fields: list[str] = []
+    for key in CARD_FIELDS:
+        value = card.get(key)
+        if value in (None, "") or getattr(applicant, key, None) == value:
+            continue
+        setattr(applicant, key, value)
+        changed_fields.append(key)
+    merged = sorted(set(applicant.privileges or []) | set(privileges))
+    if merged != list(applicant.privileges or []):
+        applicant.privileges = merged
+        changed_fields.append("privileges")
+    docs = identity_documents(session, applicant.id)
+    identity = card.get("identity")
+    if isinstance(identity, Mapping) and identity.get("number") and _add_identity(session, applicant, docs,
+                                                                                   identity, now):
+        changed_fields.append("documents")
+    if not changed_fields:
+        return applicant.id, ChangeSet()
+    applicant.version += 1
+    applicant.updated_at = now
+    applicant.sync_state = "local"
+    session.flush()
+    search.index_applicant(session, applicant, docs)
+    outbox.record(session, entity="applicant", entity_id=applicant.id, op="update",
+                  base_version=applicant.server_version, payload=applicant_payload(session, applicant, docs),
+                  now=now)
+    return applicant.id, changed("applicant", applicant.id)
+
+
+def _create(session: Session, card: Mapping[str, Any], privileges: list[str], now: datetime) -> str:
+    conn = dbapi(session)
+    applicant_id = new_id()
+    birth = card.get("birth_date")
+    values = {
+        "id": applicant_id, "surname": card["surname"], "name": card["name"], "patronymic": card.get("patronymic"),
+        "sex": card.get("sex"), "birth_date": birth.isoformat() if birth else None,
+        "birth_place": card.get("birth_place"), "snils": card.get("snils"), "inn": card.get("inn"),
+        "phone": card.get("phone"), "email": card.get("email"), "address": card.get("address"),
+    }
+    stamp = utc_text(now)
+    pk = conn.execute(
+        "INSERT INTO applicants (id, surname, name, patronymic, sex, birth_date, birth_place, snils, inn, phone, "
+        "email, address, privileges, created_at, updated_at, version, sync_state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'local') RETURNING pk",
+        (*list(values.values())[:11], None if values["address"] is None else dumps(values["address"]),
+         dumps(privileges), stamp, stamp)).fetchone()[0]
+    documents: list[dict[str, Any]] = []
+    identity = card.get("identity")
+    if isinstance(identity, Mapping) and identity.get("number"):
+        issued = parse_date(identity.get("issue_date"))
+        doc = {"id": new_id(), "kind": str(identity.get("kind") or "passport-rf"), "series": identity.get("series"),
+               "number": str(identity["number"]), "issuer": identity.get("issuer"),
+               "issue_date": issued.isoformat() if issued else None, "division_code": identity.get("division_code"),
+               "current": True, "superseded_at": None}
+        conn.execute(
+            "INSERT INTO identity_documents (id, applicant_id, kind, series, number, issuer, issue_date, "
+            "division_code, current, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            (doc["id"], applicant_id, doc["kind"], doc["series"], doc["number"], doc["issuer"], doc["issue_date"],
+             doc["division_code"], stamp))
+        documents.append(doc)
+    search.write_index(session, [(pk, applicant_document(
+        surname=values["surname"], name=values["name"], patronymic=values["patronymic"], snils=values["snils"],
+        inn=values["inn"], phone=values["phone"],
+        passports=tuple((d["series"], d["number"]) for d in documents if d["kind"] == "passport-rf")))],
+        replace=False)
+    payload = {**values, "privileges": privileges, "documents": documents, "version": 1}
+    outbox.record(session, entity="applicant", entity_id=applicant_id, op="create", base_version=None,
+                  payload=payload, now=now)
+    return applicant_id
+
+
+def _add_identity(session: Session, applicant: Applicant, docs: list[IdentityDocument],
+                  identity: Mapping[str, Any], now: datetime) -> bool:
+    """Add the document unless the card has it; `docs` (the card's documents) is updated in place."""
+    kind = str(identity.get("kind") or "passport-rf")
+    series = identity.get("series")
+    number = str(identity.get("number"))
+    for doc in docs:
+        if doc.kind == kind and doc.series == series and doc.number == number:
+            return False
+    for doc in docs:
+        if doc.kind == kind and doc.current:
+            doc.current = False
+            doc.superseded_at = now
+    doc = IdentityDocument(
+        id=new_id(), applicant_id=applicant.id, kind=kind, series=series, number=number,
+        issuer=identity.get("issuer"), issue_date=parse_date(identity.get("issue_date")),
+        division_code=identity.get("division_code"), current=True, created_at=now)
+    session.add(doc)
+    docs.append(doc)
+    return True
+
+
+def identity_documents(session: Session, applicant_id: str) -> list[IdentityDocument]:
+    return list(session.scalars(select(IdentityDocument).where(IdentityDocument.applicant_id == applicant_id)
+                                .order_by(IdentityDocument.created_at)))
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def applicant_payload(session: Session, a: Applicant, docs: list[IdentityDocument] | None = None
+                      ) -> dict[str, Any]:
+    """The card as JSON (outbox payload, CLI output, printing)."""
+    if docs is None:
+        docs = identity_documents(session, a.id)
+    return {
+        "id": a.id,
+        "surname": a.surname,
+        "name": a.name,
+        "patronymic": a.patronymic,
+        "sex": a.sex,
+        "birth_date": _iso(a.birth_date),
+        "birth_place": a.birth_place,
+        "snils": a.snils,
+        "inn": a.inn,
+        "phone": a.phone,
+        "email": a.email,
+        "address": a.address,
+        "privileges": list(a.privileges or []),
+        "documents": [
+            {"id": d.id, "kind": d.kind, "series": d.series, "number": d.number, "issuer": d.issuer,
+             "issue_date": _iso(d.issue_date), "division_code": d.division_code, "current": d.current,
+             "superseded_at": _iso(d.superseded_at)}
+            for d in docs
+        ],
+        "version": a.version,
+    }
