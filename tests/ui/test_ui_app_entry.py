@@ -1,6 +1,8 @@
 """The real entry points in a child process on the test display: `run(data)` and `mfc-workstation`.
 
 A second Tk root cannot share this process with the session root, so these start Python anew.
+The app opens the real store: the children reach the `os_keyring` fixture's keyring through the
+inherited D-Bus address; without a keyring the app shows the store's Russian message and closes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def test_run_opens_the_login_window_and_remembers_the_geometry(tmp_path: Path) -> None:
+def test_run_opens_the_login_window_and_remembers_the_geometry(tmp_path: Path, os_keyring: str) -> None:
+    if os_keyring == "memory":
+        pytest.skip("an in-memory keyring is not shared with a child process")
     (tmp_path / "settings.json").write_text("{ broken", encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", RUN_AND_CLOSE, str(tmp_path)], capture_output=True, text=True,
                           timeout=60, env=child_env(), cwd=ROOT)
@@ -55,7 +59,9 @@ def test_run_opens_the_login_window_and_remembers_the_geometry(tmp_path: Path) -
     assert saved["geometry"].count("x") == 1 and "+" in saved["geometry"]
 
 
-def test_mfc_workstation_starts_without_errors(tmp_path: Path) -> None:
+def test_mfc_workstation_starts_without_errors(tmp_path: Path, os_keyring: str) -> None:
+    if os_keyring == "memory":
+        pytest.skip("an in-memory keyring is not shared with a child process")
     exe = Path(sys.executable).with_name("mfc-workstation")
     if not exe.exists():
         pytest.skip("the console script is not installed in this environment")
@@ -73,3 +79,48 @@ def test_mfc_workstation_starts_without_errors(tmp_path: Path) -> None:
     _out, err = child.communicate(timeout=10)
     assert "Traceback" not in err, err
     assert "workstation window opened" in log.read_text(encoding="utf-8")
+
+
+ERROR_SCREEN = """
+import sys
+from pathlib import Path
+from workstation.paths import DataPaths
+from workstation.ui.app import run
+
+def texts_of(root):
+    texts = []
+    def walk(w):
+        for c in w.winfo_children():
+            try:
+                texts.append(str(c.cget("text")))
+            except Exception:
+                pass
+            walk(c)
+    walk(root)
+    return " | ".join(t for t in texts if t)
+
+def ready(root):
+    def check():  # the store opens on its own thread: the error screen comes a moment later
+        shown = texts_of(root)
+        if "Рабочее место не может открыть свои данные" not in shown:
+            root.after(50, check)
+            return
+        print("SCREEN", shown, flush=True)
+        root.focus_get().event_generate("<Return>")
+    check()
+
+sys.exit(run(DataPaths(Path(sys.argv[1])), on_ready=ready))
+"""
+
+
+def test_a_store_that_cannot_open_is_explained_not_a_traceback(tmp_path: Path) -> None:
+    """No Secret Service on the bus (a broken address): the keyring is unavailable, the store refuses."""
+    env = {**child_env(), "DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path}/no-bus",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = subprocess.run([sys.executable, "-c", ERROR_SCREEN, str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Рабочее место не может открыть свои данные" in done.stdout
+    screen = done.stdout.split("SCREEN", 1)[1]
+    assert "ключ" in screen.lower() or "хранилищ" in screen.lower(), screen

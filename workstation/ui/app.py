@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 import ttkbootstrap as tb
 
@@ -63,14 +64,25 @@ def run(
     on_ready: Callable[[tb.App], None] | None = None,
 ) -> int:
     """Open the app; `on_ready(root)` is called once the login screen is on view."""
-    from workstation.ui.demo import demo_backends
     from workstation.ui.shell import Shell
 
     data.root.mkdir(parents=True, exist_ok=True)
     settings_file = SettingsFile(data.settings)
     settings, moved = settings_file.load()
     root = create_root(settings)
-    shell = Shell(root, data, backends or demo_backends(data.catalogs), settings_file, settings=settings)
+    opener = None
+    if backends is None:
+        from workstation.ui.wiring import DeferredBackends
+
+        opener = DeferredBackends(data, start=False)  # opens on its own thread once the window shows
+        backends = opener.backends()
+    shell = Shell(root, data, backends, settings_file, settings=settings)
+    failed: list[str] = []
+    if opener is not None:
+        if shell.current is not None:
+            shell.current.bind("<Map>", lambda _e: root.after_idle(opener.start), add="+")
+        root.after(500, opener.start)
+        _watch_store(root, shell, opener, failed)
     if moved is not None:
         shell.notice.show(t.SETTINGS_CORRUPT.format(name=moved.name), "warning")
     if on_ready is not None:
@@ -84,8 +96,56 @@ def run(
             login.bind("<Map>", ready, add="+")
     _close_on_signals(root, shell.close)
     log.info("workstation window opened")
-    root.mainloop()
-    return 0
+    try:
+        root.mainloop()
+    finally:
+        if opener is not None:
+            opener.close()
+    return 1 if failed else 0
+
+
+def _watch_store(root: tb.App, shell: Any, opener: Any, failed: list[str]) -> None:
+    """When the store has opened: say if demo codes were set; if it refused, the error screen."""
+    from workstation.core.errors import StoreError
+
+    def check() -> None:
+        if shell.closed:
+            return
+        if not opener.future.done():
+            root.after(30, check)
+            return
+        exc = opener.future.exception()
+        if isinstance(exc, StoreError):
+            log.warning("store refused to open: %s", type(exc).__name__)
+            failed.append(exc.user_message)
+            store_error_screen(root, shell, exc.user_message)
+        elif exc is not None:
+            shell.reporter.report(exc, "opening the store")
+        elif opener.future.result().first.configured_codes:
+            from workstation.core.ui_backends import DEMO_OFFICE, DEMO_WORKSTATION
+
+            shell.notice.show(t.CODES_CONFIGURED.format(office=DEMO_OFFICE, workstation=DEMO_WORKSTATION), "info")
+
+    root.after(30, check)
+
+
+def store_error_screen(root: tb.App, shell: Any, message: str) -> tb.Frame:
+    """The store cannot be opened: its Russian message over the whole window (no traceback);
+    Enter, Esc or the button close the app cleanly."""
+    frame = tb.Frame(root, padding=40)
+    frame.place(x=0, y=0, relwidth=1, relheight=1)
+    frame.lift()
+    tb.Label(frame, text=t.STORE_ERROR_TITLE, font="-size 16 -weight bold", bootstyle="danger").pack(anchor="w")
+    tb.Label(frame, text=message, wraplength=900, justify="left").pack(anchor="w", pady=(16, 8))
+    tb.Label(frame, text=t.STORE_ERROR_HINT, wraplength=900, justify="left").pack(anchor="w", pady=(0, 16))
+    button = tb.Button(frame, text=t.STORE_ERROR_CLOSE, command=shell.close, bootstyle="danger")
+    button.pack(anchor="w")
+    for key in ("<Return>", "<Escape>", "<KP_Enter>"):
+        button.bind(key, lambda _e: (shell.close(), "break")[1])
+    shell.notice.hide()
+    button.focus_force()
+    frame.grab_set()
+    return frame
 
 
 def _close_on_signals(root: tb.App, close: Callable[[], None]) -> None:

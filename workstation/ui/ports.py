@@ -150,6 +150,7 @@ class SyncState:
     last_sync: datetime | None = None
     progress: float | None = None  # 0..1 while a sync runs, else None
     notice: str = ""  # a short Russian line: a case changed status, a conflict to resolve …
+    enrolled: bool = True  # False: no sync server configured; the status bar says so
 
 
 class SyncStatus(Protocol):
@@ -173,3 +174,6 @@ class Backends:
     sync: SyncStatus
     usage: ServiceUsage
     catalog: Callable[[], Catalog]  # the catalog in force; called once on the store lane
+    # The Cases screen: `search(query)`, `card(ref, actor=, role=)`, `change_status(ref, new, actor=, role=,
+    # reason=)` (`workstation.core.ui_backends.StoreCaseCards`); None until a store is wired.
+    cards: Any = None

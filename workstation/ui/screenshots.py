@@ -1,8 +1,9 @@
 """`python -m workstation.ui.screenshots [--out docs/screenshots]`: a PNG of every screen.
 
-Runs the real shell with the in-memory stand-ins and the built-in catalog on the current
-display (or on its own Xvfb, see `headless.py`), walks through the screens the way a
-specialist would and grabs the window after each step. Look at every picture before a
+Runs the real shell on a real store in a throw-away data folder (its key in an in-memory
+keyring: nothing is written to the OS keyring), the built-in catalog and printing into that
+folder, on the current display (or on its own Xvfb, see `headless.py`), walks through the
+screens the way a specialist would and grabs the window after each step. Look at every picture before a
 release: cut-off labels, misaligned columns and untranslated words show up here first.
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 SHOTS = (
     "01-login", "02-home", "03-picker-search", "04-picker-not-offered", "05-form-empty", "06-form-remarks",
     "07-form-section-and-documents", "08-form-repeat-group", "09-calendar", "10-situation-shared",
-    "11-situation-service", "12-settings", "13-lock", "14-contrast-large", "15-error-notice",
+    "11-situation-service", "12-settings", "13-lock", "14-contrast-large", "15-error-notice", "16-print-preview",
+    "17-case-card", "18-case-issued",
 )
 
 
@@ -47,18 +49,26 @@ def take_all(out: Path, display: str) -> list[Path]:
     from PIL import ImageGrab
 
     from forms.engine import example_answers
+    from workstation.core.ui_backends import DEMO_OFFICE, DEMO_WORKSTATION
     from workstation.paths import DataPaths
+    from workstation.ui import texts as t
     from workstation.ui.app import create_root
-    from workstation.ui.demo import demo_backends, sample_catalog
+    from workstation.ui.demo import sample_catalog
     from workstation.ui.ports import AcceptRequest
+    from workstation.ui.screens.preview import preview_after_accept
     from workstation.ui.settings import Settings, SettingsFile
     from workstation.ui.shell import Shell
+    from workstation.ui.wiring import open_backends
 
+    _memory_keyring()
     data = DataPaths(Path(tempfile.mkdtemp(prefix="mfc-shots-")))
     settings = Settings(office="0101", window="3", geometry="1366x768+0+0", lock_minutes=0)
     root = create_root(settings)
-    backends = demo_backends(data.catalogs, sample_catalog)
+    the_catalog = sample_catalog()
+    opened = open_backends(data, catalog=lambda: the_catalog, send=_to_folder, demo_password="demo2026")
+    backends = opened.backends
     shell = Shell(root, data, backends, SettingsFile(data.settings), settings=settings)
+    shell.notice.show(t.CODES_CONFIGURED.format(office=DEMO_OFFICE, workstation=DEMO_WORKSTATION), "info")
     saved: list[Path] = []
 
     def pump(seconds: float = 0.3) -> None:
@@ -76,31 +86,36 @@ def take_all(out: Path, display: str) -> list[Path]:
                 raise RuntimeError("screenshot script: timed out")
             pump(0.05)
 
-    def shot(name: str) -> None:
+    def shot(name: str, window: Any = None) -> None:
         pump(0.5)
-        x, y = root.winfo_rootx(), root.winfo_rooty()
-        image = ImageGrab.grab(bbox=(x, y, x + root.winfo_width(), y + root.winfo_height()), xdisplay=display)
+        window = window or root
+        x, y = window.winfo_rootx(), window.winfo_rooty()
+        image = ImageGrab.grab(bbox=(x, y, x + window.winfo_width(), y + window.winfo_height()),
+                               xdisplay=display)
         path = out / f"{name}.png"
         image.save(path)
         saved.append(path)
 
     pump(0.5)
     wait(lambda: shell.catalog is not None or shell.catalog_error is not None)
-    shell.notice.hide()
     login = shell.current
     assert login is not None
     login.login_entry.insert(0, "demo")  # type: ignore[attr-defined]
     shot("01-login")
+    shell.notice.hide()
 
     catalog = shell.catalog.catalog if shell.catalog else None
     assert catalog is not None, shell.catalog_error
     staff = backends.accounts.authenticate("demo", "demo2026")  # type: ignore[attr-defined]
-    for service_id in ("passport-rf", "egrn-extract"):
+    accepted = []
+    for service_id in ("passport-rf", "inn-certificate", "criminal-record-certificate"):
         if service_id in catalog.services:
-            draft = _draft(shell, catalog.services[service_id], example_answers(catalog.services[service_id]))
-            backends.intake.accept(AcceptRequest(draft, "demo", "0101", "3", date.today()))
-    backends.usage.record("0101", "passport-rf")
-    backends.usage.record("0101", "inn-certificate")
+            service = catalog.services[service_id]
+            draft = _draft(shell, service, example_answers(service), present=True)
+            try:
+                accepted.append(backends.intake.accept(AcceptRequest(draft, "demo", "0101", "3", date.today())))
+            except Exception as exc:  # an example the catalog has not made valid yet: leave it out
+                print(f"screenshots: {service_id} not accepted: {getattr(exc, 'user_message', exc)}")
     open_draft = _draft(shell, catalog.services["inn-certificate"], {"applicant": {"surname": "Петров",
                                                                                     "name": "Илья"}})
     backends.drafts.save_draft(open_draft)
@@ -202,15 +217,73 @@ def take_all(out: Path, display: str) -> list[Path]:
     root.after(0, broken)
     pump(0.3)
     shot("15-error-notice")
+    shell.notice.hide()
+
+    if accepted:
+        preview_after_accept(shell, [accepted[0].case_id])
+        wait(lambda: shell.preview is not None)
+        shot("16-print-preview", shell.preview)
+        shell.preview.close()
+        cards = backends.cards
+        if len(accepted) > 1:
+            for status in ("sent", "ready"):
+                cards.change_status(accepted[1].case_id, status, actor="demo", role="supervisor")
+        shell.open_cases()
+        screen = shell.current
+        screen.query.set(accepted[0].number)
+        screen.run_search(accepted[0].number, open_single=True)
+        wait(lambda: screen.card_data is not None)
+        shot("17-case-card")
+        if len(accepted) > 1:
+            screen.open_card(accepted[1].case_id)
+            wait(lambda: screen.card_data is not None and screen.card_data["id"] == accepted[1].case_id)
+            screen.issue()
+            wait(lambda: screen.card_data["status"] == "issued" and shell.runner.outstanding() == 0)
+            shot("18-case-issued")
     shell.close()
+    opened.close()
     return saved
 
 
-def _draft(shell: Any, service: Any, answers: dict[str, Any]) -> Any:
+def _memory_keyring() -> None:
+    """The store's key for this throw-away folder lives in memory only."""
+    import keyring
+    import keyring.backend
+
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.items.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.items[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.items.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())
+
+
+def _to_folder(pdf: bytes, folder: Path, name: str, *, printer: str | None = None, title: str = "",
+               copies: int = 1) -> Any:
+    """Printing for the screenshots: the PDF is kept in the data folder, no printer is asked."""
+    from printing import PrintJob, keep_pdf
+
+    return PrintJob(printer or "folder", "", keep_pdf(pdf, folder, name), copies)
+
+
+def _draft(shell: Any, service: Any, answers: dict[str, Any], present: bool = False) -> Any:
     from workstation.ui.form.controller import FormController
 
     controller = FormController(service, shell.catalog.catalog, today=date.today())
     controller.load(answers)
+    if present:
+        controller.present_all()
     return controller.draft(staff_login="demo")
 
 

@@ -132,6 +132,8 @@ class Shell:
         self._lock_screen: Screen | None = None
         self._focus_before_lock: tk.Misc | None = None
         self.closed = False
+        self.preview: Any = None  # the print preview window while it is open
+        self._sync_notice = ""
 
         self.reporter = ErrorReporter()
         self.runner = TaskRunner(self.reporter.report)
@@ -230,6 +232,10 @@ class Shell:
 
     def _on_sync(self, state: SyncState) -> None:
         self.status.show_sync(state)
+        if state.notice and state.notice != self._sync_notice:  # a case changed status, a conflict …
+            self._sync_notice = state.notice
+            if self.staff is not None and not self.locked:
+                self.notice.show(state.notice, "info", timeout_ms=15000)
 
     def _show_office(self) -> None:
         office_name = None
@@ -244,6 +250,7 @@ class Shell:
             Action("F3", t.ACT_HOME, self.show_home),
             Action("F5", t.ACT_NEW_INTAKE, self.new_intake),
             Action("F6", t.ACT_SITUATIONS, lambda: self.new_intake(situations=True)),
+            Action("F7", t.ACT_CASES, self.open_cases),
             Action("F12", t.ACT_SETTINGS, self.open_settings),
             Action("Control-l", t.ACT_LOCK, self.lock),
             Action("Control-f", t.ACT_SEARCH, lambda: self.new_intake(search=True)),
@@ -380,6 +387,18 @@ class Shell:
         if state is None or situation_id not in state.catalog.situations:
             return
         self.show(SituationScreen(self, state.catalog.situations[situation_id]))
+
+    def open_cases(self, ref: str | None = None) -> None:
+        """The Cases screen; with `ref`, straight to that case's card."""
+        if self.staff is None:
+            return
+        from workstation.ui.screens.cases_screen import CasesScreen
+
+        screen = self._persistent("cases", lambda: CasesScreen(self))
+        assert isinstance(screen, CasesScreen)
+        self.show(screen)
+        if ref and self.backends.cards is not None:
+            screen.open_card(ref)
 
     def open_settings(self) -> None:
         if self.staff is None:
@@ -568,6 +587,9 @@ class Shell:
             self.window.after(50, self._fit_header)
         self._show_office()
         self.save_settings()
+        remember = getattr(self.backends.printing, "remember_printer", None)
+        if remember is not None:  # the store's Setting «printer» (the CLI prints there too)
+            self.runner.submit(Lane.STORE, remember, settings.printer, label="printer setting")
 
     def save_settings(self) -> None:
         try:

@@ -16,6 +16,7 @@ KEY_LABELS = {
     "F3": "F3",
     "F5": "F5",
     "F6": "F6",
+    "F7": "F7",
     "F8": "F8",
     "F9": "F9",
     "F12": "F12",
@@ -243,3 +244,41 @@ ERROR_CATALOG = "Каталог услуг не удалось загрузит�
 NOTICE_CLOSE = "Закрыть"
 PRINTING_NOT_WIRED = "Печать станет доступна после подключения модуля печати. Черновик сохранён."
 NOTHING_TO_PRINT = "Печатать нечего: откройте принятое заявление."
+
+# --- the store, printing, sync wired (issue 6) ---------------------------------------------------
+STORE_ERROR_TITLE = "Рабочее место не может открыть свои данные"
+STORE_ERROR_HINT = "Обратитесь к администратору. Приложение будет закрыто (Enter или Esc)."
+STORE_ERROR_CLOSE = "Закрыть (Enter)"
+CODES_CONFIGURED = ("Коды рабочего места не были заданы: установлены демонстрационные — офис {office}, "
+                    "рабочее место {workstation}.")
+SYNC_NOT_ENROLLED = "Рабочее место не подключено к серверу"
+PRINT_FAILED = "Не удалось напечатать: {detail} Дело принято и сохранено."
+PRINT_NOTHING = "Печатать нечего: дело ещё не принято."
+PRINTED = "Напечатано ({n} док.): {names}"
+PREVIEW_TITLE = "Предварительный просмотр — {title}"
+PREVIEW_PRINT = "Печать (Enter / Ctrl+P)"
+PREVIEW_CLOSE = "Закрыть (Esc)"
+PREVIEW_PAGES = "{paper}: страниц {n}. Будут напечатаны: {all}."
+ACT_CASES = "Дела"
+CASES_TITLE = "Дела"
+CASES_HINT = ("Номер дела, ФИО, паспорт, СНИЛС или телефон, затем Enter (сканер штрихкода вводит номер "
+              "и Enter сам). ↓ — к списку, Enter — карточка.")
+CASES_EMPTY = "Ничего не найдено."
+CASES_START = "Введите, что искать, и нажмите Enter."
+CASES_NO_STORE = "Поиск дел работает, когда подключено хранилище."
+CASES_SELECT = "Выберите дело в списке слева."
+CASE_NUMBER = "Дело № {number}"
+CASE_FIELDS = "Услуга: {service}\nЗаявитель: {applicant}\nСтатус: {status}\nСрок: {due}\nСпециалист: {specialist}"
+CASE_HISTORY = "История статусов"
+CASE_AUDIT = "Журнал действий"
+CASE_CHANGE = "Изменить статус:"
+CASE_REASON = "Причина (для отказа, отзыва, возврата):"
+CASE_NO_CHANGES = "Изменить статус нельзя: он окончательный или не разрешён вашей роли."
+CASE_STATUS_CHANGED = "Дело {number}: статус «{status}»."
+CASE_ISSUED = "Дело {number} выдано; расписка о выдаче отправлена на печать."
+CASE_NOT_READY = "Выдать можно только готовый результат (статус «Результат готов»)."
+ACT_ISSUE = "Выдать"
+ACT_REPRINT = "Печать повторно"
+ACT_FIND = "Поиск"
+AUDIT_ACTIONS = {"create": "создано", "view": "просмотр", "status": "статус", "change": "изменение",
+                 "print": "печать", "export": "выгрузка", "delete": "удаление"}

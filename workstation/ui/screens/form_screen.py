@@ -158,8 +158,12 @@ class FormScreen(Screen):
             text = t.FORM_ACCEPTED.format(number=case.number, due=f"{when:%d.%m.%Y}")
         else:
             text = t.FORM_ACCEPTED_NO_DUE.format(number=case.number)
-        self.shell.show_home()
-        self.shell.notice.show(text, "info", timeout_ms=15000)
+        shell = self.shell
+        shell.show_home()
+        shell.notice.show(text, "info", timeout_ms=15000)
+        from workstation.ui.screens.preview import preview_after_accept
+
+        preview_after_accept(shell, [case.case_id])
 
     def print_case(self) -> None:
         self.autosaver.flush()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from workstation.ui.shell import Shell
 
 COLUMNS = (
-    ("number", t.HOME_COL_NUMBER, 150),
+    ("number", t.HOME_COL_NUMBER, 195),
     ("service", t.HOME_COL_SERVICE, 330),
     ("applicant", t.HOME_COL_APPLICANT, 170),
     ("status", t.HOME_COL_STATUS, 110),
@@ -91,6 +91,7 @@ class HomeScreen(Screen):
         self._actions = [
             Action("F5", t.ACT_NEW_INTAKE, shell.new_intake),
             Action("F6", t.ACT_SITUATIONS, lambda: shell.new_intake(situations=True)),
+            Action("F7", t.ACT_CASES, shell.open_cases),
         ]
         staff = shell.staff
         self.build_header(t.HOME_GREETING.format(name=staff.full_name if staff else ""), t.HOME_OPEN_HINT,
@@ -107,7 +108,7 @@ class HomeScreen(Screen):
                   ("time", t.HOME_COL_TIME, 70))
         self.drafts = CaseList(body, t.HOME_DRAFTS, t.HOME_EMPTY_DRAFTS, 6, self._open_case, narrow)
         self.drafts.grid(row=1, column=0, sticky="nsew", padx=(0, 8))
-        ready = (("number", t.HOME_COL_NUMBER, 150), ("service", t.HOME_COL_SERVICE, 230),
+        ready = (("number", t.HOME_COL_NUMBER, 195), ("service", t.HOME_COL_SERVICE, 230),
                  ("applicant", t.HOME_COL_APPLICANT, 150))
         self.ready = CaseList(body, t.HOME_READY, t.HOME_EMPTY_READY, 6, self._open_case, ready)
         self.ready.grid(row=1, column=1, sticky="nsew", padx=(8, 0))
@@ -147,6 +148,8 @@ class HomeScreen(Screen):
     def _open_case(self, row: CaseRow) -> None:
         if row.is_draft:
             self.shell.open_draft(row.ref)
+        elif self.shell.backends.cards is not None:
+            self.shell.open_cases(row.ref)
         else:
             self.shell.notice.show(f"Заявление {row.number}: карточка дела появится с подключением хранилища.",
                                    "info")

@@ -292,6 +292,10 @@ class SituationScreen(Screen):
         self.shell.runner.submit(Lane.STORE, accept_all, on_done=self._accepted, label="accept bundle")
 
     def _accepted(self, cases: list[AcceptedCase]) -> None:
-        self.shell.show_home()
-        self.shell.notice.show(t.SITUATION_ACCEPTED.format(numbers=", ".join(c.number for c in cases)), "info",
-                               timeout_ms=15000)
+        shell = self.shell
+        shell.show_home()
+        shell.notice.show(t.SITUATION_ACCEPTED.format(numbers=", ".join(c.number for c in cases)), "info",
+                          timeout_ms=15000)
+        from workstation.ui.screens.preview import preview_after_accept
+
+        preview_after_accept(shell, [c.case_id for c in cases])

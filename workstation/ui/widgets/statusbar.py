@@ -60,7 +60,9 @@ class StatusBar(tb.Frame):
 
     def show_sync(self, state: SyncState) -> None:
         self.state = state
-        if state.online:
+        if not state.enrolled:
+            self.connection.configure(text=f"● {t.SYNC_NOT_ENROLLED}", style="StatusError.TLabel")
+        elif state.online:
             self.connection.configure(text=f"● {t.STATUS_ONLINE}", style="StatusOk.TLabel")
         else:
             self.connection.configure(text=f"● {t.STATUS_OFFLINE}", style="StatusError.TLabel")
