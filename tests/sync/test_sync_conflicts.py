@@ -64,3 +64,18 @@ def test_replacing_ones_own_value_keeps_the_conflict_recorded_against_it(server_
     entry = case["data"]["conflict_data"]["answers.phone"]
     assert case["conflict"] and case["data"]["answers"]["phone"] == "+79990000002"
     assert [p["value"] for p in entry["proposed"]] == ["+79990000001"]
+
+
+def test_a_window_replacing_its_own_value_has_no_conflict_with_a_no_op_echo_of_it(server_db: ServerDb,
+                                                                                   live: LiveServer) -> None:
+    ws0, ws1, ws2 = (_device(server_db, live.url) for _ in range(3))
+    c = str(uuid.uuid4())
+    assert _results(live.url, ws0, _case(1, c)) == [("applied", 1)]
+    admin.change_status(server_db.engine, c, "sent", reason=None, actor="agency")  # v2
+    assert _results(live.url, ws2, _phone(1, c, "+79990000003", base=1)) == [("merged", 3)]
+    admin.change_status(server_db.engine, c, "ready", reason=None, actor="agency")  # v4
+    assert _results(live.url, ws1, _phone(1, c, "+79990000003", base=1)) == [("merged", 4)]  # nothing to do
+    # ws2, still on v1, replaces its own value: the field's last change is its own
+    assert _results(live.url, ws2, _phone(2, c, "+79990000001", base=1)) == [("merged", 5)]
+    case = server_cases(server_db)[c]
+    assert not case["conflict"] and case["data"]["answers"]["phone"] == "+79990000001"

@@ -303,7 +303,8 @@ def make_machine(db: ServerDb, live: LiveServer, app: Any, services: tuple[str, 
         def check_conflicts(self, cases: dict[str, dict[str, Any]]) -> None:
             with db.engine.connect() as conn:
                 logged = {r.mutation_id: (r.version, r.result) for r in conn.execute(text(
-                    "SELECT mutation_id, version, result FROM mutations WHERE result IN ('applied','merged','conflict')"))}
+                    "SELECT mutation_id, version, result FROM mutations "
+                    "WHERE result IN ('applied','merged','conflict')"))}
             applied = {mid: version for mid, (version, _result) in logged.items()}
             # an edit that took effect (not a conflict): the field holds its value at its logged version
             took = {mid for mid, (_version, result) in logged.items() if result != "conflict"}
@@ -312,16 +313,19 @@ def make_machine(db: ServerDb, live: LiveServer, app: Any, services: tuple[str, 
             def same_field(x: dict[str, Any], y: dict[str, Any]) -> bool:
                 return x["case"] == y["case"] and x["field"] == y["field"]
 
-            def saw_value(viewer: dict[str, Any], e: dict[str, Any]) -> bool:
-                """The field already held e's value at the version `viewer` was made on. An edit whose
-                value is already in place changes nothing and is logged `merged` at the case's current
-                version (which a back-office status change may have raised past what others saw): its
-                value came from an earlier edit `f`, and whoever saw `f`'s value replaced it knowingly —
-                the server rightly calls that no conflict (docs/sync.md «Conflicts»; the pair with `f`
-                is checked on its own)."""
+            def knew_value(viewer: dict[str, Any], e: dict[str, Any]) -> bool:
+                """`viewer` was made knowing e's value. An edit whose value is already in place changes
+                nothing and is logged `merged` at the case's current version (which back-office status
+                changes may have raised past what others saw): its value was put there by an earlier
+                edit `f` and stayed (no edit took effect with another value in between). Whoever saw
+                `f`'s value, or whose own window made `f`, replaced that value knowingly — the server
+                rightly calls it no conflict (docs/sync.md «Conflicts»: the field's last change is
+                `f`'s); the pairs with `f` are checked on their own."""
                 return any(
-                    same_field(f, e) and f["value"] == e["value"] and f["mutation"] in took
-                    and applied[f["mutation"]] <= viewer["base"]
+                    f is not e and same_field(f, e) and f["value"] == e["value"] and f["mutation"] in took
+                    and applied[f["mutation"]] <= applied[e["mutation"]]
+                    and (applied[f["mutation"]] <= viewer["base"]
+                         or (f["ws"] == viewer["ws"] and applied[f["mutation"]] < applied[viewer["mutation"]]))
                     and not any(same_field(d, e) and d["mutation"] in took and d["value"] != e["value"]
                                 and applied[f["mutation"]] < applied[d["mutation"]] <= applied[e["mutation"]]
                                 for d in edits)
@@ -336,8 +340,8 @@ def make_machine(db: ServerDb, live: LiveServer, app: Any, services: tuple[str, 
                 for b in edits:
                     if (a["ws"] >= b["ws"] or not same_field(a, b) or a["value"] == b["value"]):
                         continue
-                    a_unseen_by_b = applied[a["mutation"]] > b["base"] and not saw_value(b, a)
-                    b_unseen_by_a = applied[b["mutation"]] > a["base"] and not saw_value(a, b)
+                    a_unseen_by_b = applied[a["mutation"]] > b["base"] and not knew_value(b, a)
+                    b_unseen_by_a = applied[b["mutation"]] > a["base"] and not knew_value(a, b)
                     if not (a_unseen_by_b and b_unseen_by_a):
                         continue
                     first, later = sorted((a, b), key=lambda e: applied[e["mutation"]])
