@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.paths import DataPaths
 from workstation.ui import texts as t
+from workstation.ui.demo import DemoSync
 from workstation.ui.errors import UserError
 from workstation.ui.ports import AcceptedCase, Backends, CaseRow, DraftRecord, StaffInfo, SyncState
 
@@ -68,35 +69,11 @@ class UiPrinting:
         self._cases.set_printer(name)
 
 
-class NotEnrolledSync:
+class NotEnrolledSync(DemoSync):
     """The device is not enrolled with a sync server: offline, and the status bar says so."""
-
-    def __init__(self, pending: Callable[[], int]) -> None:
-        self._pending = pending
-        self._listeners: list[Callable[[SyncState], None]] = []
-        self._lock = threading.Lock()
 
     def current(self) -> SyncState:
         return SyncState(online=False, pending=self._pending(), enrolled=False)
-
-    def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
-
-    def changed(self) -> None:
-        """A case was accepted or changed: the count of what waits to be sent moved."""
-        state = self.current()
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(state)
 
 
 class SyncBridge:
