@@ -341,7 +341,7 @@ def bench_push(quick: bool) -> Figure:
 
 def campaign() -> Figure:
     """The fault-injection state machine with many more examples than the test suite runs."""
-    env = {**os.environ, "MFC_SYNC_EXAMPLES": "60", "MFC_SYNC_STEPS": "50"}
+    env = {**os.environ, "MFC_SYNC_EXAMPLES": "60", "MFC_SYNC_STEPS": "50", "MFC_SYNC_RANDOM": "1"}
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                              str(ROOT / "tests" / "sync" / "test_sync_stateful.py")], env=env, cwd=ROOT,

@@ -31,6 +31,7 @@ from sync.server import admin
 from sync.server.app import create_app
 from sync.server.config import Settings
 from sync.server.db import make_engine, migrate
+from sync.server.schema import metadata as schema_metadata
 from workstation.core import cases, demo
 from workstation.core.database import Store, open_database
 from workstation.core.models import Case
@@ -277,3 +278,23 @@ def server_cases(db: ServerDb) -> dict[str, dict[str, Any]]:
         rows = conn.execute(text("SELECT id, office_code, status, version, conflict, data FROM cases"))
         return {r.id: {"office_code": r.office_code, "status": r.status, "version": r.version,
                        "conflict": bool(r.conflict), "data": json.loads(r.data)} for r in rows}
+
+
+def snapshot(db: ServerDb) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the server database: what a backup holds."""
+    with db.engine.connect() as conn:
+        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in schema_metadata.sorted_tables}
+
+
+def restore(db: ServerDb, snap: dict[str, list[dict[str, Any]]]) -> None:
+    """Put the database back as it was at `snap` (what restoring a backup does)."""
+    with db.engine.begin() as conn:
+        for table in reversed(schema_metadata.sorted_tables):
+            conn.execute(table.delete())
+        for table in schema_metadata.sorted_tables:
+            if snap[table.name]:
+                conn.execute(table.insert(), snap[table.name])
+        if db.kind == "postgresql":
+            for name in ("changes", "case_history"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                  f"GREATEST((SELECT max(id) FROM {name}), 1))"))

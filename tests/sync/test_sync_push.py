@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 from sqlalchemy import text
-from synckit import LiveServer, ServerDb, add_workstation, server_cases
+from synckit import LiveServer, ServerDb, add_workstation, restore, server_cases, snapshot
 
 from sync.client import enrol
 from sync.server import admin
@@ -123,12 +123,12 @@ def test_restored_server_gets_a_new_epoch_and_is_filled_again(server_db: ServerD
     ws = add_workstation(server_db, live.url, tmp_path / "ws")
     first = ws.accept()
     ws.sync()
-    backup = _snapshot(server_db)
+    backup = snapshot(server_db)
     second = ws.accept()
     ws.set_status(first, "sent")
     ws.sync()
     assert server_cases(server_db)[first]["status"] == "sent"
-    _restore(server_db, backup)
+    restore(server_db, backup)
     rotate_epoch(server_db.engine)
     assert second not in server_cases(server_db)
     summary = ws.sync()
@@ -163,26 +163,3 @@ def test_a_workstation_restored_from_its_own_backup_renumbers(server_db: ServerD
     assert third in server_cases(server_db)
     assert ws.port.pending_count() == 0
     ws.close()
-
-
-def _snapshot(db: ServerDb) -> dict[str, list[dict[str, Any]]]:
-    from sync.server.schema import metadata
-
-    with db.engine.connect() as conn:
-        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in metadata.sorted_tables}
-
-
-def _restore(db: ServerDb, snap: dict[str, list[dict[str, Any]]]) -> None:
-    """Put the database back as it was at `snap` (what restoring a backup does)."""
-    from sync.server.schema import metadata
-
-    with db.engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
-        for table in metadata.sorted_tables:
-            if snap[table.name]:
-                conn.execute(table.insert(), snap[table.name])
-        if db.kind == "postgresql":
-            for name in ("changes", "case_history"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                  f"GREATEST((SELECT max(id) FROM {name}), 1))"))
