@@ -344,12 +344,16 @@ def _update_fields(batch: Batch, device: DeviceRef, mt: Mutation, case: CaseRec,
     if not changed and not conflicts:
         return Outcome(MERGED if merged else APPLIED, version=case.version)
     version = case.bump()
+    data = case.record.get("conflict_data")
+    data = copy.deepcopy(data) if isinstance(data, dict) else {}
     for path, new in changed:
         _set(case.record, path, new)
         case.field_versions[path] = [version, device.id]
+        if path in data:  # a field in conflict changed knowingly: the side-by-side view shows what is current
+            data[path]["server"] = {"value": new, "version": version, "device": device.id}
+    if data:
+        case.record["conflict_data"] = data
     if conflicts:
-        data = case.record.get("conflict_data")
-        data = copy.deepcopy(data) if isinstance(data, dict) else {}
         for path, current, new, f_version, f_device in conflicts:
             entry = data.setdefault(path, {"server": {"value": current, "version": f_version, "device": f_device},
                                            "proposed": []})

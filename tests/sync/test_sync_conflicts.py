@@ -64,6 +64,24 @@ def test_replacing_ones_own_value_keeps_the_conflict_recorded_against_it(server_
     entry = case["data"]["conflict_data"]["answers.phone"]
     assert case["conflict"] and case["data"]["answers"]["phone"] == "+79990000002"
     assert [p["value"] for p in entry["proposed"]] == ["+79990000001"]
+    assert entry["server"] == {"value": "+79990000002", "version": 5, "device": ws2["id"]}
+
+
+def test_a_field_in_conflict_changed_knowingly_shows_its_current_value_beside_the_proposals(
+        server_db: ServerDb, live: LiveServer) -> None:
+    ws0, ws1, ws2 = (_device(server_db, live.url) for _ in range(3))
+    c = str(uuid.uuid4())
+    assert _results(live.url, ws0, _case(1, c)) == [("applied", 1)]
+    assert _results(live.url, ws1, _phone(1, c, "+79990000001", base=1)) == [("applied", 2)]
+    assert _results(live.url, ws2, _phone(1, c, "+79990000002", base=1)) == [("conflict", 3)]
+    # ws0 pulled v3 (…01 on the case, …02 proposed) and typed a third number: it replaces …01
+    # knowingly, so the conflict stays and its «server» side is now …03, not the stale …01
+    assert _results(live.url, ws0, _phone(2, c, "+79990000003", base=3)) == [("applied", 4)]
+    case = server_cases(server_db)[c]
+    entry = case["data"]["conflict_data"]["answers.phone"]
+    assert case["conflict"] and case["data"]["answers"]["phone"] == "+79990000003"
+    assert entry["server"] == {"value": "+79990000003", "version": 4, "device": ws0["id"]}
+    assert [p["value"] for p in entry["proposed"]] == ["+79990000002"]
 
 
 def test_a_window_replacing_its_own_value_has_no_conflict_with_a_no_op_echo_of_it(server_db: ServerDb,
