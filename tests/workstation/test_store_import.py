@@ -81,6 +81,26 @@ def test_import_reports_bad_lines_and_keeps_nothing_of_them(store) -> None:
         assert zags.accepted_at.isoformat() == "2025-11-20T07:15:00+00:00"
 
 
+def test_importing_the_same_lines_again_stores_nothing_twice(store) -> None:
+    lines = _lines()
+    first = importer.import_lines(store, lines, catalog=catalog(), specialist="import", batch=4)
+    numbers = {i.line: i.number for i in first.imported}
+    # the same file again (an interrupted import re-run), a line with its keys reordered and
+    # spaced differently, and a line repeated within one file: all found, none stored again
+    reordered = json.dumps(dict(reversed(list(json.loads(lines[0]).items()))), ensure_ascii=False, indent=1)
+    again = importer.import_lines(store, [*lines, reordered.replace("\n", " "), lines[6]], catalog=catalog(),
+                                  specialist="someone-else", batch=3)
+    assert again.imported == []
+    assert [(i.line, i.number) for i in again.skipped] == [(1, numbers[1]), (7, numbers[7]), (12, numbers[1]),
+                                                            (13, numbers[7])]
+    assert [p.line for p in again.problems] == [p.line for p in first.problems]
+    with store.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 2
+        assert s.scalar(select(func.count()).select_from(OutboxRow)) == 4
+    ids = {i.case_id for i in first.imported}
+    assert all(len(i) == 36 and i[14] == "8" for i in ids)  # RFC 9562 version 8, derived from the line
+
+
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run `mfc-workstation …` in-process against a temp data folder and the tests' catalog."""
@@ -114,6 +134,9 @@ def test_headless_commands(cli) -> None:
     assert [p["line"] for p in report["problems"]] == [2, 3, 4, 5, 6, 9, 10, 11]
     number = next(i["number"] for i in report["imported"] if i["line"] == 7)
     assert number == "0102-007-251120-0001"
+    code, out, err = run("case", "import", str(source))  # run twice by mistake: nothing doubles
+    assert code == 2 and f"строка 7: уже загружена раньше, дело {number}" in out
+    assert "Загружено дел: 0; загружено раньше: 2; строк с ошибками: 8" in out
 
     code, out, _ = run("case", "list", "--json", "--date", "2025-11-20", "--status", "accepted")
     assert code == 0 and [row["number"] for row in json.loads(out)] == [number]

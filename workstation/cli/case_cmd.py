@@ -76,13 +76,17 @@ def cmd_import(args: argparse.Namespace, session: Session) -> int:
         report = importer.import_lines(store, stream, catalog=catalog, specialist=specialist)
     if args.json:
         print_json({"imported": [{"line": i.line, "id": i.case_id, "number": i.number} for i in report.imported],
+                    "skipped": [{"line": i.line, "id": i.case_id, "number": i.number} for i in report.skipped],
                     "problems": [{"line": p.line, "reason": p.reason} for p in report.problems]})
     else:
         for item in report.imported:
             print(f"строка {item.line}: принято, дело {item.number}")
+        for item in report.skipped:
+            print(f"строка {item.line}: уже загружена раньше, дело {item.number}")
         for problem in report.problems:
             print(problem, file=sys.stderr)
-        print(f"Загружено дел: {len(report.imported)}; строк с ошибками: {len(report.problems)}")
+        print(f"Загружено дел: {len(report.imported)}; загружено раньше: {len(report.skipped)}; "
+              f"строк с ошибками: {len(report.problems)}")
     return 0 if report.ok else 2
 
 

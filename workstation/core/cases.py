@@ -128,8 +128,10 @@ def create_bundle(session: Session, *, situation_id: str, specialist: str, now: 
 def start_intake(session: Session, *, catalog: Catalog, service_id: str, specialist: str, now: datetime,
                  channel: str = "window", applicant_id: str | None = None, bundle_id: str | None = None,
                  answers: Mapping[str, Any] | None = None, documents: Sequence[Mapping[str, Any]] = (),
-                 privileges: Iterable[str] = (), notify_by: str | None = None) -> tuple[str, ChangeSet]:
-    """A new draft for `service_id` filled with the current catalog's form."""
+                 privileges: Iterable[str] = (), notify_by: str | None = None,
+                 case_id: str | None = None) -> tuple[str, ChangeSet]:
+    """A new draft for `service_id` filled with the current catalog's form (`case_id`: an id the
+    caller derived, e.g. the import's id of a line, so a line imported twice is found again)."""
     service = catalog.services.get(service_id)
     if service is None:
         raise InvalidOperation(m.UNKNOWN_SERVICE.format(service=service_id, version=catalog.version))
@@ -137,7 +139,7 @@ def start_intake(session: Session, *, catalog: Catalog, service_id: str, special
     _check_choice(notify_by, NOTIFY, m.UNKNOWN_NOTIFY)
     dev_codes = _codes_or_none(session)
     case = Case(
-        id=new_id(), number=None, status=Status.DRAFT.value, service_id=service_id,
+        id=case_id or new_id(), number=None, status=Status.DRAFT.value, service_id=service_id,
         catalog_version=catalog.version, form_version=service.form_version, applicant_id=applicant_id,
         bundle_id=bundle_id, answers=dict(answers or {}), documents=[dict(d) for d in documents],
         privileges=sorted(set(privileges)), channel=channel, specialist=specialist, notify_by=notify_by,

@@ -5,12 +5,18 @@ its own number. A line is stored whole or not at all: it runs in a savepoint, an
 (broken JSON, unknown service, invalid answers …) is rolled back and reported with its line
 number and reason. Lines are committed in batches, so a large file does not hold one huge
 transaction and an interrupted import keeps what was committed.
+
+Importing is idempotent: a line's case id is derived from its content (`line_case_id`), so
+running the same file again — after an interruption, or by mistake — finds the cases already
+there and reports them as skipped instead of storing them twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +28,7 @@ from forms.engine import parse_date
 from forms.model import APPLICANT_FIELDS, Catalog
 from workstation.core import cases
 from workstation.core import messages as m
-from workstation.core.database import Store
+from workstation.core.database import Store, dbapi
 from workstation.core.errors import (
     NotConfigured,
     StoreError,
@@ -58,6 +64,7 @@ class Imported:
 @dataclass(slots=True)
 class ImportReport:
     imported: list[Imported] = field(default_factory=list)
+    skipped: list[Imported] = field(default_factory=list)  # imported before (same content)
     problems: list[LineProblem] = field(default_factory=list)
 
     @property
@@ -73,6 +80,7 @@ class _BadLine(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Line:
+    case_id: str
     service: str
     answers: dict[str, Any]
     documents: list[dict[str, Any]]
@@ -134,7 +142,18 @@ def parse_line(text: str, catalog: Catalog, default_specialist: str) -> _Line:
         raise _BadLine(m.UNKNOWN_CHANNEL)
     if notify_by is not None and notify_by not in cases.NOTIFY:
         raise _BadLine(m.UNKNOWN_NOTIFY)
-    return _Line(service_id, merged, documents, list(privileges), accepted_at, channel, specialist, notify_by)
+    return _Line(line_case_id(data), service_id, merged, documents, list(privileges), accepted_at, channel,
+                 specialist, notify_by)
+
+
+def line_case_id(data: Mapping[str, Any]) -> str:
+    """The case id of an import line: a UUID (RFC 9562 version 8) from the SHA-256 of its content,
+    the same however the line's keys are ordered or spaced."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    raw = bytearray(hashlib.sha256(canonical.encode()).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x80
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(raw)))
 
 
 def _parse_datetime(value: Any) -> datetime | None:
@@ -156,7 +175,7 @@ def _store_line(session: Session, line: _Line, catalog: Catalog, now: datetime) 
     at = line.accepted_at or now
     case_id, _ = cases.start_intake(session, catalog=catalog, service_id=line.service, specialist=line.specialist,
                                     now=at, channel=line.channel, answers=line.answers, documents=line.documents,
-                                    privileges=line.privileges, notify_by=line.notify_by)
+                                    privileges=line.privileges, notify_by=line.notify_by, case_id=line.case_id)
     return cases.accept(session, case_id, catalogs=catalog, actor=line.specialist, now=at)
 
 
@@ -174,13 +193,19 @@ def import_lines(store: Store, lines: Iterable[str], *, catalog: Catalog, specia
 
     def run_batch(items: list[tuple[int, str]]) -> None:
         done: list[Imported] = []
+        seen: list[Imported] = []
         bad: list[LineProblem] = []
         with store.unit_of_work() as session:
+            conn = dbapi(session)
             for number, text in items:
                 try:
                     line = parse_line(text, catalog, specialist)
                 except _BadLine as exc:
                     bad.append(LineProblem(number, exc.reason))
+                    continue
+                before = conn.execute("SELECT number FROM cases WHERE id = ?", (line.case_id,)).fetchone()
+                if before is not None:
+                    seen.append(Imported(number, line.case_id, before[0]))
                     continue
                 savepoint = session.begin_nested()
                 try:
@@ -194,6 +219,7 @@ def import_lines(store: Store, lines: Iterable[str], *, catalog: Catalog, specia
                     continue
                 done.append(Imported(number, accepted.case_id, accepted.number))
         report.imported.extend(done)
+        report.skipped.extend(seen)
         report.problems.extend(bad)
 
     for number, raw in enumerate(lines, start=1):
@@ -207,7 +233,8 @@ def import_lines(store: Store, lines: Iterable[str], *, catalog: Catalog, specia
     if pending:
         run_batch(pending)
     report.problems.sort(key=lambda p: p.line)
-    log.info("import: %d cases stored, %d lines refused", len(report.imported), len(report.problems))
+    log.info("import: %d cases stored, %d imported before, %d lines refused", len(report.imported),
+             len(report.skipped), len(report.problems))
     return report
 
 
