@@ -3,11 +3,17 @@
 On acceptance the card is found (by id, else by СНИЛС, else by the current passport) and updated
 from the validated answers, or created. Identity documents keep their history: a new passport
 becomes current and the old one stays, marked superseded.
+
+At intake the specialist finds the person first (`find`: ФИО, passport, СНИЛС, phone, numbers
+masked in the list) and the form starts from the card (`form_answers`, the reverse of
+`card_from_answers`); the draft then carries the applicant's id, so acceptance updates that card.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +27,7 @@ from workstation.core.changes import ChangeSet, changed
 from workstation.core.database import dbapi, dumps, utc_text
 from workstation.core.errors import NotFound
 from workstation.core.ids import new_id
+from workstation.core.masking import address_line, passport_tail, phone_text, snils_tail
 from workstation.core.models import Applicant, IdentityDocument
 from workstation.core.searchkeys import applicant_document
 
@@ -214,3 +221,68 @@ def applicant_payload(session: Session, a: Applicant, docs: list[IdentityDocumen
         ],
         "version": a.version,
     }
+
+
+# --- finding a person at intake ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One person in the intake's search results; the numbers are masked (see `masking`)."""
+
+    id: str
+    full_name: str
+    birth_date: date | None
+    passport: str  # «•••• ••3456»
+    snils: str  # «•••-•••-445 95»
+    phone: str  # «+7 (916) 123-45-67»
+    address: str
+
+
+def find(session: Session, text: str, *, limit: int = 20) -> list[Listing]:
+    """People matching what was typed: part of the ФИО, passport digits, СНИЛС or phone in any spelling."""
+    hits = search.search(session, text, limit=limit).applicants
+    if not hits:
+        return []
+    ids = [h.id for h in hits]
+    marks = ",".join("?" * len(ids))
+    conn = dbapi(session)
+    passports: dict[str, str] = {}
+    for applicant_id, series, number in conn.execute(
+            f"SELECT applicant_id, series, number FROM identity_documents WHERE current = 1 AND kind = 'passport-rf' "
+            f"AND applicant_id IN ({marks}) ORDER BY created_at", ids):
+        passports[applicant_id] = passport_tail(series, number)
+    addresses: dict[str, str] = {}
+    for applicant_id, address in conn.execute(f"SELECT id, address FROM applicants WHERE id IN ({marks})", ids):
+        addresses[applicant_id] = address_line(json.loads(address) if isinstance(address, str) else address)
+    return [Listing(h.id, h.full_name, h.birth_date, passports.get(h.id, ""), snils_tail(h.snils),
+                    phone_text(h.phone), addresses.get(h.id, "")) for h in hits]
+
+
+def current_identity(docs: Iterable[IdentityDocument]) -> IdentityDocument | None:
+    """The document the person shows today: the current Russian passport, else any current one."""
+    current = [d for d in docs if d.current]
+    return next((d for d in current if d.kind == "passport-rf"), current[-1] if current else None)
+
+
+def form_answers(session: Session, applicant_id: str) -> dict[str, Any]:
+    """The card as a form's applicant block (`APPLICANT_FIELDS` ids): what intake fills in.
+
+    Values are spelled as the engine accepts them (dates ISO, the phone and СНИЛС as stored);
+    fields the card does not know are left out. A form uses the ids it declares.
+    """
+    a = get(session, applicant_id)
+    person = {k: getattr(a, k) for k in ("surname", "name", "patronymic", "sex") if getattr(a, k)}
+    answers: dict[str, Any] = {"applicant": person}
+    if a.birth_date is not None:
+        answers["birth_date"] = a.birth_date.isoformat()
+    for key in ("birth_place", "snils", "inn", "phone", "email"):
+        value = getattr(a, key)
+        if value:
+            answers[key] = value
+    if isinstance(a.address, Mapping) and a.address:
+        answers["address"] = {k: v for k, v in a.address.items() if v not in (None, "")}
+    doc = current_identity(identity_documents(session, a.id))
+    if doc is not None:
+        identity = {"kind": doc.kind, "series": doc.series, "number": doc.number, "issuer": doc.issuer,
+                    "issue_date": _iso(doc.issue_date), "division_code": doc.division_code}
+        answers["identity"] = {k: v for k, v in identity.items() if v not in (None, "")}
+    return answers
