@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.figures import Figure, median, percentile
 
@@ -206,6 +207,111 @@ def _largest_gap(root: object, runner: object, lane: object) -> float:
     return max(gaps) if gaps else 0.0
 
 
+def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: float = 600.0,
+             memory_keyring: bool = True) -> dict[str, float]:
+    """The real app shell on a real store while its real `SyncWorker` pulls `count` changes from a real
+    `mfc-server serve` on loopback (bench/sync_bench.py's helpers: PostgreSQL when it answers, else
+    SQLite): the largest gap (ms) between `after(tick_ms)` ticks on the Tk thread meanwhile.
+
+    `window`: a Tk root or Toplevel to build the shell in (tests pass theirs); None makes a root.
+    The store's key is kept in an in-memory keyring (nothing reaches the OS keyring) unless
+    `memory_keyring` is False (tests: their own keyring is in place).
+    """
+    from bench.sync_bench import enrolled, fill_feed, new_db, server
+    from sync.client import SyncClient
+    from workstation.core import sync_adapter
+    from workstation.paths import DataPaths
+    from workstation.ui.app import create_root
+    from workstation.ui.screenshots import _memory_keyring
+    from workstation.ui.settings import Settings, SettingsFile
+    from workstation.ui.shell import Shell
+    from workstation.ui.wiring import open_backends
+
+    if memory_keyring:
+        _memory_keyring()
+    db = new_db()
+    try:
+        device_id, token, epoch = enrolled(db, "0101", "ui-gap")
+        with server(db, workers=1) as url:
+            data = DataPaths(Path(tempfile.mkdtemp(prefix="mfc-ui-gap-")))
+            first = open_backends(data, demo_password="bench2026")
+            first.worker.call(lambda s: sync_adapter.save_enrolment(
+                s, url=url, device_id=device_id, name="ui-gap", office_code="0101", workstation_code="903",
+                epoch=epoch, now=first.store.now()))
+            first.close()
+            opened = open_backends(data, sync_client=SyncClient(url, token), sync_interval=3600)  # the app's client
+            settings = Settings(lock_minutes=0)
+            root = window if window is not None else create_root(settings)
+            shell = Shell(root, data, opened.backends, SettingsFile(data.settings), settings=settings)  # type: ignore[arg-type]
+            states: list[object] = []
+            shell.runner.on("bench-sync", states.append)
+            unsubscribe = opened.backends.sync.subscribe(lambda st: shell.runner.post("bench-sync", st))
+            ticks: list[float] = []
+
+            def tick() -> None:
+                ticks.append(time.perf_counter())
+                if not shell.closed:
+                    shell.window.after(tick_ms, tick)
+
+            worker = opened.sync.worker  # type: ignore[union-attr]
+
+            def pump_until(done: Any, limit: float) -> None:
+                deadline = time.monotonic() + limit
+                while not done() and time.monotonic() < deadline:
+                    shell.window.update()
+                    time.sleep(0.002)
+
+            try:
+                # The app comes up first (login screen drawn, catalog loaded, the first empty sync done),
+                # as it is when a sync starts at a window; then the changes arrive on the server.
+                pump_until(lambda: shell.catalog is not None and worker.current().last_sync is not None, 60)
+                pump_until(lambda: False, 0.5)
+                if worker.current().last_sync is None:
+                    raise RuntimeError(f"the first sync failed: {worker.current().last_error}")
+                fill_feed(db, count)
+                pulled = [0]
+                finished = threading.Event()
+
+                def watch() -> None:  # off the Tk thread: counts what arrived, kicks again if the feed lagged
+                    from sqlalchemy import text
+
+                    deadline = time.monotonic() + timeout
+                    while time.monotonic() < deadline and worker.current().state != "error":
+                        pulled[0] = int(opened.worker.call(lambda s: s.execute(text(
+                            "SELECT count(*) FROM cases")).scalar() or 0, write=False))
+                        if pulled[0] >= count:
+                            break
+                        if worker.current().state == "idle":
+                            worker.kick()
+                        time.sleep(0.1)
+                    finished.set()
+
+                shell.window.after(tick_ms, tick)
+                started = time.perf_counter()
+                opened.sync.kick()  # type: ignore[union-attr]
+                watcher = threading.Thread(target=watch, name="bench-watch", daemon=True)
+                watcher.start()
+                pump_until(lambda: finished.is_set() and worker.current().state != "syncing", timeout + 5)
+                elapsed = time.perf_counter() - started
+                status = worker.current()
+                if pulled[0] < count:
+                    raise RuntimeError(f"the sync did not finish: {pulled[0]} of {count}, {status.state} "
+                                       f"{status.last_error}")
+                for _ in range(5):  # the last status reaches the Tk thread
+                    shell.window.update()
+                    time.sleep(0.01)
+            finally:
+                unsubscribe()
+                shell.close()  # destroys the window (and a root made here)
+                opened.close()
+    finally:
+        db.drop()
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+    return {"gap": max(gaps) if gaps else 0.0, "ticks": float(len(ticks)), "seconds": elapsed,
+            "pulled": float(pulled[0]), "statuses": float(len(states)),
+            "p99": percentile(gaps, 99) if gaps else 0.0}
+
+
 def run(quick: bool) -> list[Figure]:
     from workstation.ui.headless import virtual_display
 
@@ -213,6 +319,7 @@ def run(quick: bool) -> list[Figure]:
     with virtual_display():
         app, bare = cold_start(repeat)
         measured = in_process(3 if quick else 10)
+        synced = sync_gap(10_000)
     fields = int(measured["fields"][0])
     return [
         Figure("cold start to the login window, median", app * 1000, "ms", goal=800, baseline=bare * 1000,
@@ -225,6 +332,9 @@ def run(quick: bool) -> list[Figure]:
         Figure("whole keystroke incl. on-screen refresh, median", median(measured["keystroke"]), "ms",
                note="the refresh is debounced to once per 150 ms while typing"),
         Figure("largest gap between after ticks, 10,000 worker events", measured["gap"][0], "ms", goal=50),
+        Figure("UI thread: largest gap between 10 ms ticks during a real sync of 10,000 changes", synced["gap"],
+               "ms", goal=50, note=f"real shell + SyncWorker + store, mfc-server on loopback; "
+               f"{int(synced['pulled']):,} cases in {synced['seconds']:.1f} s, p99 gap {synced['p99']:.0f} ms"),
     ]
 
 

@@ -83,6 +83,7 @@ def test_no_idle_lock_when_switched_off(logged_in: Harness) -> None:
 def test_other_user_from_the_lock_screen_logs_out(logged_in: Harness) -> None:
     app = logged_in
     app.press("F5")
+    app.press("F5")  # a new applicant
     app.type("паспорт")
     app.key("Return")
     form = app.shell.current
@@ -101,7 +102,7 @@ def test_other_user_from_the_lock_screen_logs_out(logged_in: Harness) -> None:
 def test_global_f_keys_and_escape(logged_in: Harness) -> None:
     app = logged_in
     app.press("F5")
-    assert app.shell.current.name == "picker"
+    assert app.shell.current.name == "applicant"
     app.wait_until(lambda: app.focused() is app.shell.current.search, what="focus in search")
     app.press("F12")
     assert app.shell.current.name == "settings"
@@ -118,6 +119,7 @@ def test_global_f_keys_and_escape(logged_in: Harness) -> None:
 def test_lock_closes_an_open_calendar(logged_in: Harness) -> None:
     app = logged_in
     app.press("F5")
+    app.press("F5")  # a new applicant
     app.type("паспорт")
     app.key("Return")
     date_input = app.shell.current.view.rows["birth_date"].editor.date

@@ -11,7 +11,9 @@ from workstation.ui import texts as t
 
 
 def open_picker(app: Harness) -> object:
-    app.press("F5")
+    app.press("F5")  # new intake: the applicant step …
+    assert app.shell.current.name == "applicant"
+    app.press("F5")  # … F5 again: a new applicant, on to the services
     picker = app.shell.current
     assert picker.name == "picker"
     app.wait_until(lambda: app.focused() is picker.search, what="focus in the search")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workstation.ui import texts as t
 from workstation.ui.app import fit_geometry
 from workstation.ui.screens.settings_screen import check_input
 from workstation.ui.settings import Settings, SettingsFile
@@ -62,10 +63,16 @@ def test_geometry_is_kept_only_if_it_fits() -> None:
 
 def test_settings_input_rules() -> None:
     base = Settings()
-    new, problems = check_input(base, office="0101", window=" 4 ", printer=" HP ", font="large",
+    new, problems = check_input(base, office="0101", window=" 004 ", printer=" HP ", font="large",
                                 theme="contrast", lock_minutes="15")
     assert problems == [] and new is not None
-    assert (new.office, new.window, new.printer, new.lock_minutes) == ("0101", "4", "HP", 15)
+    assert (new.office, new.window, new.printer, new.lock_minutes) == ("0101", "004", "HP", 15)
+    new, problems = check_input(base, office="0101", window="4", printer="", font="normal", theme="light",
+                                lock_minutes="10")
+    assert new is None and problems == [t.SETTINGS_BAD_WORKSTATION]  # three digits, as in case numbers
+    new, problems = check_input(base, office="0202", window="7", printer="", font="normal", theme="light",
+                                lock_minutes="10", codes_editable=False)
+    assert new is not None and (new.office, new.window) == (base.office, base.window)  # not the admin: kept
     new, problems = check_input(base, office="", window="x" * 11, printer="", font="normal", theme="light",
                                 lock_minutes="много")
     assert new is None and len(problems) == 2

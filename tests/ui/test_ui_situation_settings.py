@@ -15,7 +15,8 @@ from workstation.ui.theme import CONTRAST, FONT_SIZES, LIGHT
 
 
 def open_situation(app: Harness) -> object:
-    app.press("F6")
+    app.press("F6")  # the applicant step, then F5: a new applicant, on to the life situations
+    app.press("F5")
     picker = app.shell.current
     app.wait_until(lambda: app.focused() is picker.situations, what="focus on the situations")
     assert picker.situations.selection() == ("ui-lost",)
@@ -81,24 +82,29 @@ def test_bundle_is_accepted_together(logged_in: Harness) -> None:
 
 
 def test_settings_change_theme_font_and_office(logged_in: Harness) -> None:
+    from workstation.ui.ports import StaffInfo
+
     app = logged_in
+    app.shell.login(StaffInfo("admin", "Администраторов Админ", "administrator", "Администратор"))
     app.press("F12")
     screen = app.shell.current
     app.wait_until(lambda: app.focused() is screen.office, what="focus in the first field")
     screen.theme.set("contrast")
     screen.font.set("large")
     screen.window_entry.delete(0, "end")
-    screen.window_entry.insert(0, "12")
+    screen.window_entry.insert(0, "012")
     screen.office.current(screen.office_ids.index("0201"))
     app.press("F2")
     assert app.shell.current.name == "home"
     assert app.shell.style.theme_use() == CONTRAST
     assert tkfont.nametofont("TkDefaultFont").cget("size") == FONT_SIZES["large"]
     saved = app.shell.settings_file.load()[0]
-    assert (saved.theme, saved.font, saved.window, saved.office) == ("contrast", "large", "12", "0201")
+    assert (saved.theme, saved.font, saved.window, saved.office) == ("contrast", "large", "012", "0201")
     assert "Флагманский офис ЦАО" in app.shell.status.office.cget("text")
-    assert "окно 12" in app.shell.status.office.cget("text")
-    app.press("F5")  # the office type changed: a flagship offers the vehicle registration
+    assert "рабочее место 012" in app.shell.status.office.cget("text")
+    app.shell.login(StaffInfo("demo", "Демонстрационный Специалист", "specialist"))  # the admin takes no intake
+    app.settle()
+    app.press("Control-f")  # the office type changed: a flagship offers the vehicle registration
     picker = app.shell.current
     assert t.PICKER_NOT_HERE not in picker.results.set("vehicle-registration", "marks")
     app.press("F12")
@@ -153,6 +159,7 @@ def test_layout_fits_1366_by_768_in_both_font_sizes(logged_in: Harness) -> None:
     for font in ("normal", "large"):
         app.shell.apply_settings(type(app.shell.settings)(**{**app.shell.settings.to_dict(), "font": font}))
         app.press("F5")
+        app.press("F5")  # a new applicant
         app.type("паспорт")
         app.key("Return")
         app.settle()
@@ -174,9 +181,11 @@ def test_our_styles_survive_ttkbootstrap_building_new_widget_kinds(logged_in: Ha
     `ttk.Style`: titles, the header colour and row heights were gone.)"""
     app = logged_in
     app.press("F5")
+    app.press("F5")  # a new applicant
     app.type("паспорт")
     app.key("Return")
     app.press("F6")
+    app.press("F5")
     app.key("Return")  # a life situation: toggles, more widget kinds
     app.press("F12")
     style = app.shell.style

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms.model import Catalog
-from workstation.core import cases, device
+from workstation.core import cases, device, roles
 from workstation.core.autosave import DraftAutosaver
 from workstation.core.errors import NotConfigured, NotFound
 from workstation.core.lifecycle import Status
@@ -108,7 +108,7 @@ class StoreAccounts:
             _hasher().verify(found[3], password)
         except (VerificationError, InvalidHashError):
             return None
-        position = {"supervisor": "Руководитель", "administrator": "Администратор"}.get(found[2], "Специалист")
+        position = roles.POSITIONS.get(found[2], "Специалист")
         return self._staff_info(found[0], found[1], found[2], position)
 
     def demo_account(self) -> tuple[str, str] | None:
@@ -136,6 +136,12 @@ class StoreAccounts:
         except (VerificationError, InvalidHashError):
             return None  # the password was changed: no longer shown
         return found
+
+
+def _role_of(session: Session, login: str) -> str | None:
+    """The role of a staff account as the staff table has it (the services do not trust the screen)."""
+    staff = device.find_staff(session, login) if login else None
+    return staff.role if staff is not None and staff.active else None
 
 
 def _short_person(answers: Mapping[str, Any] | None) -> str:
@@ -177,8 +183,8 @@ class StoreCases:
         return self._types["CaseRow"](
             case.id if case.status == Status.DRAFT else (case.number or case.id),
             case.number or "", self.title(case.service_id), _short_person(case.answers),
-            Status(case.status).label, case.updated_at.astimezone() if case.updated_at else None,
-            is_draft=case.status == Status.DRAFT)
+            "⚠ Конфликт версий" if case.conflict else Status(case.status).label,
+            case.updated_at.astimezone() if case.updated_at else None, is_draft=case.status == Status.DRAFT)
 
     # --- CaseSource ------------------------------------------------------------------------
     def todays_cases(self, office_id: str, window: str) -> Sequence[Any]:
@@ -195,6 +201,13 @@ class StoreCases:
                                   write=False)
         return [self._row(c) for c in found]
 
+    def conflicted_cases(self, office_id: str) -> Sequence[Any]:
+        """Cases a sync conflict holds until a person chooses (Home shows them above everything)."""
+        found = self._worker.call(lambda s: list(s.scalars(select(Case).where(Case.conflict.is_(True))
+                                                           .order_by(Case.updated_at.desc()).limit(50))),
+                                  kind="conflicts", write=False)
+        return [self._row(c) for c in found]
+
     # --- Drafts ----------------------------------------------------------------------------
     def save_draft(self, draft: Any) -> str:
         draft_id: str | None = draft.draft_id
@@ -203,6 +216,9 @@ class StoreCases:
             catalog = self.catalog
 
             def create(session: Session) -> str:
+                role = _role_of(session, draft.staff_login)
+                channel = roles.intake_channel(role)
+                roles.require_intake(role, channel)
                 bundle_id = None
                 if draft.bundle_id:
                     if session.get(Bundle, draft.bundle_id) is None:
@@ -214,7 +230,8 @@ class StoreCases:
                         session.flush()
                     bundle_id = draft.bundle_id
                 case_id, _ = cases.start_intake(session, catalog=catalog, service_id=draft.service_id,
-                                                specialist=draft.staff_login, now=now, bundle_id=bundle_id)
+                                                specialist=draft.staff_login, now=now, bundle_id=bundle_id,
+                                                channel=channel, applicant_id=getattr(draft, "applicant_id", None))
                 return case_id
 
             draft_id = self._worker.call(create, kind="start_intake")
@@ -244,7 +261,7 @@ class StoreCases:
             answers=dict(case.answers or {}), presented=list(case.documents or []),
             notification=case.notify_by or "", privileges=list(case.privileges or []), focus=focus,
             draft_id=case.id, situation_id=situation, bundle_id=case.bundle_id, staff_login=case.specialist,
-            updated_at=case.updated_at)
+            updated_at=case.updated_at, applicant_id=case.applicant_id)
 
     def discard_draft(self, draft_id: str) -> None:
         self.autosaver.forget(draft_id)
@@ -258,9 +275,14 @@ class StoreCases:
         self.autosaver.forget(draft_id)
         self.autosaver.wait(10)
         catalog = self.catalog
-        accepted = self._worker.call(
-            lambda s: cases.accept(s, draft_id, catalogs=catalog, actor=request.staff_login,
-                                   now=self._worker.store.now()), kind="accept")
+
+        def job(session: Session) -> cases.Accepted:
+            case = cases.get(session, draft_id)
+            roles.require_intake(_role_of(session, request.staff_login), case.channel)
+            return cases.accept(session, draft_id, catalogs=catalog, actor=request.staff_login,
+                                now=self._worker.store.now())
+
+        accepted = self._worker.call(job, kind="accept")
         if self.on_change is not None:
             self.on_change()
         return self._types["AcceptedCase"](accepted.case_id, accepted.number, accepted.due_date)
@@ -375,7 +397,7 @@ ROLE_TARGETS: dict[str, frozenset[Status]] = {
     "specialist": frozenset({Status.SENT, Status.ISSUED, Status.WITHDRAWN}),
     "field_specialist": frozenset({Status.ISSUED}),
     "supervisor": frozenset(Status) - {Status.DRAFT},
-    "administrator": frozenset(Status) - {Status.DRAFT},
+    "administrator": frozenset(),  # sets the workstation up; does not work cases (workstation/core/roles.py)
 }
 
 
@@ -395,9 +417,11 @@ def allowed_targets(status: str, role: str) -> list[tuple[str, str, bool]]:
 class StoreCaseCards:
     """Search, the case card (history and audit) and status changes, for the Cases screen."""
 
-    def __init__(self, worker: StoreWorker, titles: Callable[[str], str]) -> None:
+    def __init__(self, worker: StoreWorker, titles: Callable[[str], str], *,
+                 catalog: Callable[[], Catalog] | None = None) -> None:
         self._worker = worker
         self._titles = titles
+        self._catalog = catalog  # field labels of the conflict view
         self.on_change: Callable[[], None] | None = None  # a new outbox row (the sync worker's `kick`)
 
     def search(self, query: str) -> list[dict[str, Any]]:
@@ -409,7 +433,7 @@ class StoreCaseCards:
 
         def job(session: Session) -> list[dict[str, Any]]:
             found = search_mod.search(session, query, limit=50)
-            rows = []
+            rows: list[dict[str, Any]] = []
             for hit in found.cases:
                 rows.append({"ref": hit.id, "number": hit.number or "", "service": self._titles(hit.service_id),
                              "applicant": hit.applicant_name or "—", "status": Status(hit.status).label,
@@ -420,13 +444,20 @@ class StoreCaseCards:
                     rows.append({"ref": case.id, "number": case.number or "", "service": self._titles(case.service_id),
                                  "applicant": _short_person(case.answers), "status": Status(case.status).label,
                                  "status_id": case.status, "accepted_on": case.accepted_on})
+            flagged = set(session.scalars(select(Case.id).where(Case.id.in_([r["ref"] for r in rows]),
+                                                                Case.conflict.is_(True))))
+            for row in rows:
+                row["conflict"] = row["ref"] in flagged
             return rows
 
         return self._worker.call(job, kind="search", write=False)
 
     def card(self, ref: str, *, actor: str, role: str) -> dict[str, Any]:
         """The case as the card shows it; opening it is audited."""
+        from workstation.core.conflict_view import conflict_rows
         from workstation.core.models import AuditEntry
+
+        catalog = self._catalog() if self._catalog is not None else None
 
         def job(session: Session) -> dict[str, Any]:
             case = cases.open_case(session, ref, actor=actor, now=self._worker.store.now())
@@ -435,12 +466,17 @@ class StoreCaseCards:
                                       .order_by(AuditEntry.id)).all()
             view["audit"] = [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail or {}}
                              for e in entries]
+            specialist = device.find_staff(session, case.specialist) if case.specialist else None
+            view["specialist_name"] = specialist.full_name if specialist is not None else (case.specialist or "")
+            view["conflicts"] = conflict_rows(case, catalog, _own_device_id(session)) if case.conflict else []
+            view["here_office"] = _office_or_none(session)
             return view
 
         view = self._worker.call(job, kind="case_card")
         view["service_title"] = self._titles(view["service_id"])
         view["applicant_short"] = _short_person(view.get("answers"))
         view["targets"] = allowed_targets(view["status"], role)
+        view["may_resolve"] = roles.may(role, roles.Permission.RESOLVE_CONFLICT)
         for h in view.get("history") or []:
             h["from_label"] = Status(h["from"]).label if h.get("from") else "—"
             h["to_label"] = Status(h["to"]).label
@@ -454,12 +490,129 @@ class StoreCaseCards:
             if Status(new_status) not in {Status(s) for s, _l, _r in allowed_targets(case.status, role)}:
                 raise TransitionRefused(f"Вашей роли не разрешено переводить дело {case.number} "
                                         f"в статус «{Status(new_status).label}».")
+            here = _office_or_none(session)
+            if Status(new_status) == Status.ISSUED and case.office_code and case.office_code != here:
+                raise roles.RoleRefused(roles.ISSUE_ELSEWHERE.format(number=case.number, case_office=case.office_code,
+                                                                     office=here or "не задан"))
             cases.change_status(session, ref, new_status, actor=actor, now=self._worker.store.now(),
                                 reason=reason)
 
         self._worker.call(job, kind="change_status")
         if self.on_change is not None:
             self.on_change()
+
+    def resolve_conflict(self, ref: str, choices: Mapping[str, str], *, actor: str, role: str) -> None:
+        """`choices`: `{path: "local" | "server"}` for every field in conflict; the values come from the
+        store (`conflict_view.chosen_values`), the resolution goes to the outbox (`op: resolve`)."""
+        from workstation.core.conflict_view import chosen_values
+        from workstation.core.sync_adapter import resolve_conflict
+
+        roles.require(role, roles.Permission.RESOLVE_CONFLICT)
+
+        def job(session: Session) -> None:
+            case = cases.get(session, ref)
+            values = chosen_values(case, choices, _own_device_id(session))
+            resolve_conflict(session, case.id, values, actor=actor, now=self._worker.store.now())
+
+        self._worker.call(job, kind="resolve_conflict")
+        if self.on_change is not None:
+            self.on_change()
+
+
+def _own_device_id(session: Session) -> str | None:
+    """This device's id at the sync server (the conflict data names proposals by it)."""
+    from workstation.core.sync_adapter import server_info
+
+    info = server_info(session)
+    return str(info.get("device_id")) if isinstance(info, Mapping) and info.get("device_id") else None
+
+
+def _office_or_none(session: Session) -> str | None:
+    try:
+        return device.codes(session)[0]
+    except NotConfigured:
+        return None
+
+
+# --- the device's identity: the codes in case numbers, shown in the status bar and Settings ---------
+CODES_BY_SERVER = "Офис и номер рабочего места назначены сервером при подключении; их меняют на сервере."
+CODES_IN_USE = ("На этом рабочем месте уже приняты дела с номерами {office}-{workstation}-…: "
+                "офис и номер рабочего места больше не меняются.")
+
+
+class StoreDevice:
+    """The device's office and workstation codes (`device.codes`), the one source of the office and
+    workstation the screens show. An administrator may change them while the device is not enrolled
+    with a sync server (then the server assigns them) and no case has been numbered with them."""
+
+    def __init__(self, worker: StoreWorker, *, types: Mapping[str, Any]) -> None:
+        self._worker = worker
+        self._types = types  # DeviceIdentity
+
+    def _identity(self, session: Session) -> Any:
+        dev = device.get_device(session)
+        office, workstation = dev.office_code or None, dev.workstation_code or None
+        reason = ""
+        if sync_server_info(session) is not None:
+            reason = CODES_BY_SERVER
+        elif office and workstation and session.scalar(
+                select(func.count()).select_from(Case).where(Case.number.is_not(None), Case.office_code == office,
+                                                             Case.workstation_code == workstation)):
+            reason = CODES_IN_USE.format(office=office, workstation=workstation)
+        return self._types["DeviceIdentity"](office, workstation, locked_reason=reason)
+
+    def identity(self) -> Any:
+        return self._worker.call(self._identity, kind="device_identity", write=False)
+
+    def set_codes(self, office: str, workstation: str, *, role: str) -> Any:
+        roles.require(role, roles.Permission.DEVICE_CODES)
+
+        def job(session: Session) -> Any:
+            current = self._identity(session)
+            if (office, workstation) == (current.office_code, current.workstation_code):
+                return current
+            if current.locked_reason:
+                raise roles.RoleRefused(current.locked_reason)
+            device.configure_device(session, office, workstation)
+            return self._identity(session)
+
+        return self._worker.call(job, kind="device_codes")
+
+
+def sync_server_info(session: Session) -> Mapping[str, Any] | None:
+    from workstation.core import sync_adapter
+
+    info = sync_adapter.server_info(session)
+    return info if isinstance(info, Mapping) and info.get("url") else None
+
+
+# --- New intake: find the applicant ----------------------------------------------------------------
+class StoreApplicants:
+    """`Applicants`: the people of earlier visits, found at intake; their card as a form's answers."""
+
+    def __init__(self, worker: StoreWorker, *, types: Mapping[str, Any]) -> None:
+        self._worker = worker
+        self._types = types  # ApplicantRow, ApplicantCard
+
+    def find(self, query: str) -> list[Any]:
+        from workstation.core import applicants
+
+        query = query.strip()
+        if not query:
+            return []
+        found = self._worker.call(lambda s: applicants.find(s, query, limit=30), kind="applicant_search",
+                                  write=False)
+        row = self._types["ApplicantRow"]
+        return [row(h.id, h.full_name, h.birth_date, h.passport, h.snils, h.phone, h.address) for h in found]
+
+    def card(self, ref: str) -> Any:
+        from workstation.core import applicants
+
+        def job(session: Session) -> tuple[str, dict[str, Any]]:
+            return applicants.get(session, ref).full_name, applicants.form_answers(session, ref)
+
+        full_name, answers = self._worker.call(job, kind="applicant_card", write=False)
+        return self._types["ApplicantCard"](ref, full_name, answers)
 
 
 # --- sync: a notice when a case changes status on the server ----------------------------------------

@@ -7,6 +7,7 @@ and the offline `DemoSync` say plainly that the real part is missing.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 from collections import Counter
@@ -14,16 +15,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workstation.ui import texts as t
 from workstation.ui.errors import UserError
 from workstation.ui.ports import (
     AcceptedCase,
     AcceptRequest,
+    ApplicantCard,
+    ApplicantRow,
     Backends,
     CaseRow,
     DraftRecord,
+    PrinterChoice,
     StaffInfo,
     SyncState,
 )
@@ -74,6 +78,7 @@ class MemoryCases:
         self._numbers = itertools.count(1)
         self._titles = titles or (lambda service_id: service_id)
         self.on_change: Callable[[], None] | None = None
+        self.applicants: MemoryApplicants | None = None  # told of the person of each accepted case
 
     def set_titles(self, titles: Callable[[str], str]) -> None:
         self._titles = titles
@@ -105,6 +110,8 @@ class MemoryCases:
             self._cases.append((stamped, case))
             if request.draft.draft_id:
                 self._drafts.pop(request.draft.draft_id, None)
+        if self.applicants is not None:
+            self.applicants.remember(request.draft.applicant_id, request.draft.answers)
         if self.on_change is not None:
             self.on_change()  # what the sync status shows as waiting to be sent
         return case
@@ -147,8 +154,14 @@ class MemoryCases:
 
 
 class DemoPrinting:
+    def __init__(self, printers: Callable[[], Sequence[PrinterChoice]] | None = None) -> None:
+        self.lister = printers or (lambda: [PrinterChoice("Демо-принтер", default=True)])
+
     def print_case(self, case_id: str, printer: str) -> None:
         raise UserError(t.PRINTING_NOT_WIRED)
+
+    def printers(self) -> list[PrinterChoice]:
+        return list(self.lister())
 
 
 class DemoSync:
@@ -194,6 +207,97 @@ class MemoryUsage:
     def record(self, office_id: str, service_id: str) -> None:
         with self._lock:
             self._counts.setdefault(office_id, Counter())[service_id] += 1
+
+
+# People of earlier visits for the demo (invented; numbers pass their checksums).
+DEMO_APPLICANTS: tuple[dict[str, Any], ...] = (
+    {"applicant": {"surname": "Соколова", "name": "Анна", "patronymic": "Викторовна", "sex": "female"},
+     "birth_date": "1980-03-14", "birth_place": "г. Москва", "snils": "112-233-445 95", "phone": "+79161234567",
+     "email": "sokolova@example.ru",
+     "address": {"region": "г. Москва", "city": "Москва", "street": "ул. Авиамоторная", "house": "12", "flat": "45",
+                 "postcode": "111024"},
+     "identity": {"kind": "passport-rf", "series": "4500", "number": "123456",
+                  "issuer": "ОВД района Лефортово г. Москвы", "issue_date": "2000-04-10", "division_code": "772-045"}},
+    {"applicant": {"surname": "Королёв", "name": "Пётр", "patronymic": "Ильич", "sex": "male"},
+     "birth_date": "1975-07-02", "birth_place": "г. Тула", "phone": "+79250000002",
+     "address": {"region": "г. Москва", "city": "Москва", "street": "ул. Лётчика Бабушкина", "house": "3",
+                 "flat": "7", "postcode": "129344"},
+     "identity": {"kind": "passport-rf", "series": "4505", "number": "654321",
+                  "issuer": "ОУФМС России по г. Москве", "issue_date": "2020-07-15", "division_code": "770-001"}},
+    {"applicant": {"surname": "Королева", "name": "Мария", "patronymic": "Сергеевна", "sex": "female"},
+     "birth_date": "1992-11-05", "snils": "123-456-789 64", "phone": "+79250000001",
+     "identity": {"kind": "passport-rf", "series": "4511", "number": "777888",
+                  "issuer": "ГУ МВД России по г. Москве", "issue_date": "2012-11-20", "division_code": "770-002"}},
+)
+
+
+def _full_name(answers: Mapping[str, Any]) -> str:
+    person = answers.get("applicant") or {}
+    return " ".join(str(person[k]) for k in ("surname", "name", "patronymic") if person.get(k))
+
+
+class MemoryApplicants:
+    """`Applicants` in memory: a few people, and whoever an accepted case named (`remember`)."""
+
+    def __init__(self, people: Sequence[Mapping[str, Any]] = DEMO_APPLICANTS) -> None:
+        self._lock = threading.Lock()
+        self._people: dict[str, dict[str, Any]] = {f"person-{n}": copy.deepcopy(dict(p))
+                                                   for n, p in enumerate(people, start=1)}
+        self._ids = itertools.count(len(self._people) + 1)
+
+    def find(self, query: str) -> Sequence[ApplicantRow]:
+        from workstation.core.masking import address_line, passport_tail, phone_text, snils_tail
+        from workstation.core.searchkeys import digits, fold, parse_query, phone_key
+
+        parsed = parse_query(query)
+        if parsed.empty and not parsed.short_words:
+            return []
+        rows = []
+        with self._lock:
+            people = [(ref, copy.deepcopy(p)) for ref, p in self._people.items()]
+        for ref, p in people[::-1]:  # the newest first, as the store does
+            name = fold(_full_name(p))
+            doc = p.get("identity") or {}
+            keys = [digits(doc.get("series")) + digits(doc.get("number")), digits(p.get("snils")),
+                    phone_key(p.get("phone"))]
+            if not all(w in name for w in parsed.words + parsed.short_words):
+                continue
+            if not all(any(a in k for a in alternatives for k in keys if k) for alternatives in parsed.numbers):
+                continue
+            born = p.get("birth_date")
+            rows.append(ApplicantRow(ref, _full_name(p), date.fromisoformat(born) if born else None,
+                                     passport_tail(doc.get("series"), doc.get("number")), snils_tail(p.get("snils")),
+                                     phone_text(p.get("phone")), address_line(p.get("address"))))
+        return rows
+
+    def card(self, ref: str) -> ApplicantCard:
+        with self._lock:
+            person = self._people.get(ref)
+            if person is None:
+                raise UserError("Заявитель не найден.")
+            return ApplicantCard(ref, _full_name(person), copy.deepcopy(person))
+
+    def remember(self, ref: str | None, answers: Mapping[str, Any]) -> None:
+        """An accepted case: update the person it was linked to, or add a new one."""
+        block = {k: copy.deepcopy(v) for k, v in answers.items() if k in _APPLICANT_IDS and v not in (None, "")}
+        if not _full_name(block):
+            return
+        with self._lock:
+            if ref is None or ref not in self._people:
+                ref = f"person-{next(self._ids)}"
+                self._people[ref] = {}
+            self._people[ref].update(block)
+
+    def get(self, ref: str) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._people[ref])
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._people)
+
+
+_APPLICANT_IDS = ("applicant", "birth_date", "birth_place", "identity", "snils", "inn", "phone", "email", "address")
 
 
 def builtin_catalog_loader(catalogs: Path) -> Callable[[], Catalog]:
@@ -244,6 +348,8 @@ def demo_backends(catalogs: Path, catalog: Callable[[], Catalog] | None = None,
     cases = MemoryCases(today=today)
     sync = DemoSync(lambda: cases.pending)
     cases.on_change = sync.changed
+    applicants = MemoryApplicants()
+    cases.applicants = applicants
     return Backends(
         accounts=DemoAccounts(),
         cases=cases,
@@ -253,4 +359,5 @@ def demo_backends(catalogs: Path, catalog: Callable[[], Catalog] | None = None,
         sync=sync,
         usage=MemoryUsage(),
         catalog=catalog or builtin_catalog_loader(catalogs),
+        applicants=applicants,
     )

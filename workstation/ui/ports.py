@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the catalog is loaded after the login window shows: keep st
 class StaffInfo:
     login: str
     full_name: str  # «Иванова Анна Сергеевна»
-    role: str = "specialist"  # specialist | supervisor | admin: decides what is offered
+    role: str = "specialist"  # specialist | field_specialist | supervisor | administrator (core/roles.py)
     position: str = "Специалист"
 
     @property
@@ -92,6 +92,7 @@ class DraftRecord:
     bundle_id: str | None = None  # the same for all drafts of one life-situation visit
     staff_login: str = ""
     updated_at: datetime | None = None
+    applicant_id: str | None = None  # the person chosen at intake: acceptance updates that card
 
 
 class Drafts(Protocol):
@@ -140,6 +141,38 @@ class ServiceUsage(Protocol):
     def record(self, office_id: str, service_id: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class ApplicantRow:
+    """A person found at intake; passport and СНИЛС come masked («•••• ••3456», «•••-•••-445 95»)."""
+
+    ref: str
+    full_name: str
+    birth_date: date | None
+    passport: str
+    snils: str
+    phone: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicantCard:
+    """The chosen person: `answers` is the form's applicant block (`forms.model.APPLICANT_FIELDS` ids)."""
+
+    ref: str
+    full_name: str
+    answers: dict[str, Any]
+
+
+class Applicants(Protocol):
+    """New intake's first step (`workstation.core.ui_backends.StoreApplicants`)."""
+
+    def find(self, query: str) -> Sequence[ApplicantRow]:
+        """By part of the ФИО, passport digits, СНИЛС or phone in any spelling; [] for a blank query."""
+        ...
+
+    def card(self, ref: str) -> ApplicantCard: ...
+
+
 # --- sync -----------------------------------------------------------------------------------
 
 
@@ -161,6 +194,53 @@ class SyncStatus(Protocol):
         ...
 
 
+# --- the device, the case cards, the printers (issue 6) -------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """The office and workstation codes in case numbers: the one source of what the status bar and
+    Settings show. `locked_reason`: why they can no longer be changed here («» while they can)."""
+
+    office_code: str | None
+    workstation_code: str | None
+    locked_reason: str = ""
+
+
+class DeviceCodes(Protocol):
+    def identity(self) -> DeviceIdentity: ...
+
+    def set_codes(self, office: str, workstation: str, *, role: str) -> DeviceIdentity:
+        """Administrator only, and only while `locked_reason` is empty; refusals are Russian."""
+        ...
+
+
+class CaseCards(Protocol):
+    """The Cases screen (`workstation.core.ui_backends.StoreCaseCards`)."""
+
+    def search(self, query: str) -> list[dict[str, Any]]: ...
+
+    def card(self, ref: str, *, actor: str, role: str) -> dict[str, Any]:
+        """The case; `conflicts` lists its fields in conflict (label, local_text, server_text …)."""
+        ...
+
+    def change_status(self, ref: str, new_status: str, *, actor: str, role: str, reason: str | None = None) -> None: ...
+
+    def resolve_conflict(self, ref: str, choices: Mapping[str, str], *, actor: str, role: str) -> None:
+        """`choices`: `{path: "local" | "server"}` for every field in conflict."""
+        ...
+
+
+PDF_ONLY = "pdf-only:"  # the printer setting meaning «keep the PDF, print nothing»
+
+
+@dataclass(frozen=True)
+class PrinterChoice:
+    name: str
+    default: bool = False
+    ready: bool = True  # enabled and accepting jobs
+
+
 # --- everything together --------------------------------------------------------------------
 
 
@@ -174,6 +254,9 @@ class Backends:
     sync: SyncStatus
     usage: ServiceUsage
     catalog: Callable[[], Catalog]  # the catalog in force; called once on the store lane
-    # The Cases screen: `search(query)`, `card(ref, actor=, role=)`, `change_status(ref, new, actor=, role=,
-    # reason=)` (`workstation.core.ui_backends.StoreCaseCards`); None until a store is wired.
+    # The Cases screen (`CaseCards`, `workstation.core.ui_backends.StoreCaseCards`); None until a store is wired.
     cards: Any = None
+    # The device's codes (`DeviceCodes`); None: the settings file's office and window are shown.
+    device: Any = None
+    # New intake's applicant search (`Applicants`); None: intake starts with a new applicant only.
+    applicants: Any = None

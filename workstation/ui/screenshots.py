@@ -22,7 +22,7 @@ SHOTS = (
     "01-login", "02-home", "03-picker-search", "04-picker-not-offered", "05-form-empty", "06-form-remarks",
     "07-form-section-and-documents", "08-form-repeat-group", "09-calendar", "10-situation-shared",
     "11-situation-service", "12-settings", "13-lock", "14-contrast-large", "15-error-notice", "16-print-preview",
-    "17-case-card", "18-case-issued",
+    "17-case-card", "18-case-issued", "19-applicant-search", "20-case-conflict", "21-settings-printers",
 )
 
 
@@ -123,7 +123,14 @@ def take_all(out: Path, display: str) -> list[Path]:
     wait(lambda: shell.runner.outstanding() == 0)
     shot("02-home")
 
-    shell.new_intake()
+    shell.new_intake()  # the applicant step: a person of an earlier case, found by part of the name
+    pump()
+    step: Any = shell.current
+    step.search.type_text("сокол")
+    step.run_search()
+    wait(lambda: shell.runner.outstanding() == 0 and bool(step.rows))
+    shot("19-applicant-search")
+    shell.choose_applicant(backends.applicants.card(step.selected().ref))
     pump()
     picker: Any = shell.current
     picker.search.type_text("паспорт")
@@ -137,6 +144,7 @@ def take_all(out: Path, display: str) -> list[Path]:
         picker.open_selected()
     shot("04-picker-not-offered")
     shell.notice.hide()
+    shell.intake_applicant = None  # the form from here on: a new applicant
 
     shell.open_service("passport-rf")
     form: Any = shell.current
@@ -240,9 +248,46 @@ def take_all(out: Path, display: str) -> list[Path]:
             screen.issue()
             wait(lambda: screen.card_data["status"] == "issued" and shell.runner.outstanding() == 0)
             shot("18-case-issued")
+        _conflict(opened, accepted[0].case_id)
+        shell.show_home()
+        wait(lambda: shell.runner.outstanding() == 0)
+        home: Any = shell.current
+        wait(lambda: bool(home.conflicts.rows))
+        shell.open_cases(accepted[0].number)
+        screen = shell.current
+        wait(lambda: screen.card_data is not None and screen.card_data["id"] == accepted[0].case_id
+             and bool(screen.card_data.get("conflicts")))
+        panel = screen.conflict
+        first = panel.tree.get_children()[0]
+        panel.choose(panel.rows[first]["path"], "local")
+        shot("20-case-conflict")
+    from printing import Printer
+
+    opened.printing.lister = lambda: [Printer("HP-LaserJet-M404", default=True), Printer("Kyocera-FS-1040"),
+                                      Printer("Canon-iR-2425", enabled=False)]
+    shell.open_settings()
+    settings_screen: Any = shell.current
+    wait(lambda: settings_screen.printers is not None)
+    settings_screen.choose_printer("HP-LaserJet-M404")
+    shot("21-settings-printers")
     shell.close()
     opened.close()
     return saved
+
+
+def _conflict(opened: Any, case_id: str) -> None:
+    """A conflict as a pull from the server leaves it (docs/sync.md «Conflicts»): the phone and the
+    notification changed at another window after this one had changed them too."""
+    from sqlalchemy import update
+
+    from workstation.core.models import Case
+
+    data = {"answers.phone": {"server": {"value": "+79035550101", "version": 3, "device": "ws-5"},
+                              "proposed": [{"value": "+79161234567", "device": None, "seq": 4}]},
+            "notify_by": {"server": {"value": "email", "version": 3, "device": "ws-5"},
+                          "proposed": [{"value": "sms", "device": None, "seq": 4}]}}
+    opened.worker.call(lambda s: s.execute(update(Case).where(Case.id == case_id).values(
+        conflict=True, conflict_data=data)))
 
 
 def _memory_keyring() -> None:

@@ -24,7 +24,7 @@ from workstation.paths import DataPaths
 from workstation.ui import texts as t
 from workstation.ui.errors import ErrorReporter, Report, UserError
 from workstation.ui.keys import SEQUENCES, Action, install_enter_moves_focus
-from workstation.ui.ports import Backends, StaffInfo, SyncState
+from workstation.ui.ports import ApplicantCard, Backends, StaffInfo, SyncState
 from workstation.ui.router import Screen
 from workstation.ui.settings import Settings, SettingsFile
 from workstation.ui.tasks import Lane, TaskRunner
@@ -40,8 +40,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IDLE_CHECK_MS = 1000
-GC_MS = 1000  # young generations every second, everything every GC_FULL_EVERY ticks
-GC_FULL_EVERY = 30
+GC_MS = 100  # the youngest generation when it has grown, every tick
+GC_YOUNG = 2000  # … past this many new container objects (Python's own threshold is 700)
+GC_MIDDLE_EVERY = 10  # the middle generation every second, everything every GC_FULL_EVERY ticks,
+GC_FULL_EVERY = 300  # … and none of them while a sync runs (see `_collect_garbage`)
+GC_SYNC_LIMIT = 2_000_000  # unless this many objects piled up meanwhile
 MIN_SIZE = (1024, 640)
 
 
@@ -133,7 +136,9 @@ class Shell:
         self._focus_before_lock: tk.Misc | None = None
         self.closed = False
         self.preview: Any = None  # the print preview window while it is open
+        self.device: Any = None  # `DeviceIdentity` from the store: the office and workstation shown
         self._sync_notice = ""
+        self.intake_applicant: ApplicantCard | None = None  # chosen in New intake's first step
 
         self.reporter = ErrorReporter()
         self.runner = TaskRunner(self.reporter.report)
@@ -165,6 +170,7 @@ class Shell:
         self.status.show_sync(SyncState(online=False))
         self.runner.submit(Lane.STORE, backends.sync.current, on_done=self._on_sync, label="sync state")
         self._show_office()
+        self.refresh_device()
         window.protocol("WM_DELETE_WINDOW", self.close)
         self.started = False
         self.show_login()
@@ -237,7 +243,41 @@ class Shell:
             if self.staff is not None and not self.locked:
                 self.notice.show(state.notice, "info", timeout_ms=15000)
 
+    def refresh_device(self, then: Callable[[], None] | None = None) -> None:
+        """Read the device's codes from the store (the codes in case numbers): the status bar,
+        Home and Settings show those, never a settings-file value that could disagree."""
+        port = self.backends.device
+        if port is None:
+            return
+
+        def known(identity: Any) -> None:
+            self.device_known(identity)
+            if then is not None:
+                then()
+
+        self.runner.submit(Lane.STORE, port.identity, on_done=known, label="device identity")
+
+    def device_known(self, identity: Any) -> None:
+        self.device = identity
+        codes = (identity.office_code or "", identity.workstation_code or "")
+        if codes != (self.settings.office, self.settings.window):
+            self.settings.office, self.settings.window = codes  # the settings file follows the store
+            self.save_settings()
+        self._show_office()
+
+    def may_intake(self) -> bool:
+        """The role table (workstation/core/roles.py); the store refuses as well."""
+        from workstation.core import roles
+
+        if self.staff is None or roles.may_intake(self.staff.role):
+            return True
+        self.notice.show(t.ROLE_NO_INTAKE.format(role=roles.role_label(self.staff.role)), "warning")
+        return False
+
     def _show_office(self) -> None:
+        if self.backends.device is not None and self.device is None:
+            self.status.office.configure(text="")  # the store has not answered yet: nothing rather than a guess
+            return
         office_name = None
         if self.settings.office:
             office = self.catalog.office(self.settings.office) if self.catalog else None
@@ -344,19 +384,50 @@ class Shell:
         self.show(self._persistent("home", lambda: HomeScreen(self)))
 
     def new_intake(self, *, search: bool = False, situations: bool = False) -> None:
+        """F5 / F6: a new intake starts with the applicant; Ctrl+F goes to the service search as it is."""
+        if self.staff is None or not self.may_intake():
+            return
+        if search:
+            self.show_picker(select_search=True, from_applicant=False)
+            return
+        from workstation.ui.screens.applicant import ApplicantScreen
+
+        step = self._persistent("applicant", lambda: ApplicantScreen(self))
+        assert isinstance(step, ApplicantScreen)
+        self.intake_applicant = None
+        step.start(situations=situations)
+        self.show(step)
+
+    def choose_applicant(self, card: ApplicantCard | None, *, situations: bool = False) -> None:
+        """The applicant step is done (None: a new applicant): on to the services or life situations."""
+        self.intake_applicant = card
+        self.show_picker(situations=situations, from_applicant=True)
+
+    def back_to_applicant(self) -> None:
+        """Esc in the service list after the applicant step: that step as it was left."""
+        from workstation.ui.screens.applicant import ApplicantScreen
+
+        step = self._persistent("applicant", lambda: ApplicantScreen(self))
+        self.show(step)
+
+    def show_picker(self, *, situations: bool = False, select_search: bool = False,
+                    from_applicant: bool | None = None) -> None:
+        """The service list; `from_applicant` None: Esc goes where it went before (back from a form)."""
         if self.staff is None:
             return
         from workstation.ui.screens.picker import PickerScreen
 
         picker = self._persistent("picker", lambda: PickerScreen(self))
         assert isinstance(picker, PickerScreen)
-        picker.start(focus_situations=situations, select_search=search)
+        picker.start(focus_situations=situations, select_search=select_search, from_applicant=from_applicant)
         self.show(picker)
 
     def open_service(self, service_id: str, draft_id: str | None = None) -> None:
         from workstation.ui.screens.form_screen import FormScreen
 
         state = self.catalog
+        if not self.may_intake():
+            return
         if state is None or service_id not in state.catalog.services:
             self.notice.show(t.PICKER_LOADING, "info")
             return
@@ -384,7 +455,7 @@ class Shell:
         from workstation.ui.screens.situation import SituationScreen
 
         state = self.catalog
-        if state is None or situation_id not in state.catalog.situations:
+        if state is None or situation_id not in state.catalog.situations or not self.may_intake():
             return
         self.show(SituationScreen(self, state.catalog.situations[situation_id]))
 
@@ -434,6 +505,7 @@ class Shell:
             self.current.destroy()
         self.current = None
         self.staff = None
+        self.intake_applicant = None
         self.show_login()
 
     def lock(self) -> None:
@@ -499,8 +571,22 @@ class Shell:
     def _collect_garbage(self) -> None:
         if self.closed:
             return
+        # With the collector off, a sync's parsed pages (a group of 5,000 records: ~150,000 live dicts)
+        # pile up in the young generation; collecting them once a second held the Tk thread 150 ms, and
+        # even every 100 ms up to 70 ms. The records are acyclic and die by refcount once applied, so
+        # while a sync runs nothing is collected (a guard against a runaway pile aside); afterwards the
+        # generations hold little again. Otherwise: the youngest often, the older ones now and then.
         self._gc_ticks += 1
-        gc.collect(2 if self._gc_ticks % GC_FULL_EVERY == 0 else 1)
+        syncing = self.status.state is not None and self.status.state.progress is not None
+        if syncing:
+            if gc.get_count()[0] > GC_SYNC_LIMIT:
+                gc.collect(0)
+        elif self._gc_ticks % GC_FULL_EVERY == 0:
+            gc.collect(2)
+        elif self._gc_ticks % GC_MIDDLE_EVERY == 0:
+            gc.collect(1)
+        elif gc.get_count()[0] > GC_YOUNG:
+            gc.collect(0)
         self._gc_job = self.window.after(GC_MS, self._collect_garbage)
 
     def _idle_tick(self) -> None:

@@ -119,6 +119,7 @@ def apply_row_height(style: tb.Style, root: tk.Misc) -> None:
     after the first screen shows, and again when the font size changes)."""
     line = tkfont.nametofont("TkDefaultFont", root=root).metrics("linespace")
     style.configure("Treeview", rowheight=line + 10)
+    style.configure("Tall.Treeview", rowheight=2 * line + 8)  # two-line cells (the service list)
 
 
 def apply_styles(style: tb.Style, root: tk.Misc) -> Palette:
@@ -138,6 +139,7 @@ def apply_styles(style: tb.Style, root: tk.Misc) -> Palette:
     style.configure("Small.TLabel", font="MfcSmall", foreground=p.muted)
     style.configure("Error.TLabel", font="MfcSmall", foreground=p.error)
     style.configure("Warning.TLabel", font="MfcSmall", foreground=p.warning)
+    style.configure("Badge.TLabel", font="MfcBold", foreground=p.warning)  # «Конфликт версий»
     style.configure("Ok.TLabel", foreground=p.ok)
     style.configure("Chrome.TFrame", background=p.chrome)
     style.configure("Status.TLabel", background=p.chrome, foreground=p.fg, font="MfcSmall")

@@ -8,6 +8,7 @@ screens use. A store that cannot be opened raises its `StoreError` (Russian `use
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,19 @@ from workstation.paths import DataPaths
 from workstation.ui import texts as t
 from workstation.ui.demo import DemoSync
 from workstation.ui.errors import UserError
-from workstation.ui.ports import AcceptedCase, Backends, CaseRow, DraftRecord, StaffInfo, SyncState
+from workstation.ui.ports import (
+    PDF_ONLY,
+    AcceptedCase,
+    ApplicantCard,
+    ApplicantRow,
+    Backends,
+    CaseRow,
+    DeviceIdentity,
+    DraftRecord,
+    PrinterChoice,
+    StaffInfo,
+    SyncState,
+)
 
 if TYPE_CHECKING:
     from forms.model import Catalog
@@ -27,15 +40,29 @@ if TYPE_CHECKING:
     from workstation.core.ui_backends import FirstStart, Paper, StoreCases, StorePrinting
     from workstation.core.worker import StoreWorker
 
-UI_TYPES = {"CaseRow": CaseRow, "DraftRecord": DraftRecord, "AcceptedCase": AcceptedCase}
+UI_TYPES = {"CaseRow": CaseRow, "DraftRecord": DraftRecord, "AcceptedCase": AcceptedCase,
+            "DeviceIdentity": DeviceIdentity, "ApplicantRow": ApplicantRow, "ApplicantCard": ApplicantCard}
 
 
 class UiPrinting:
     """`Printing` plus what the print preview needs; a `PrinterError` becomes a `UserError`."""
 
-    def __init__(self, printing: StorePrinting, cases: StoreCases) -> None:
+    def __init__(self, printing: StorePrinting, cases: StoreCases, *,
+                 lister: Callable[[], Sequence[Any]] | None = None) -> None:
         self._printing = printing
         self._cases = cases
+        self.lister = lister  # None: printing.list_printers (CUPS / Windows); tests may pass another
+
+    def printers(self) -> list[PrinterChoice]:
+        """The system's printers, the default first (IO lane: `lpstat` may take a while)."""
+        from printing import PrinterError, list_printers
+
+        try:
+            found = (self.lister or list_printers)()
+        except PrinterError as exc:
+            raise UserError(t.SETTINGS_PRINTERS_FAILED.format(detail=exc.message)) from None
+        choices = [PrinterChoice(p.name, bool(p.default), bool(p.enabled and p.accepting)) for p in found]
+        return sorted(choices, key=lambda c: (not c.default, c.name.casefold()))
 
     def _printer(self, printer: str) -> str:
         return printer or self._cases.printer()
@@ -53,8 +80,10 @@ class UiPrinting:
         return self._printing.papers(ref, ("issuance",))
 
     def send(self, ref: str, papers: Sequence[Paper], printer: str) -> list[Path]:
-        from printing import PrinterError
+        from printing import PrinterError, keep_pdf
 
+        if self._printer(printer) == PDF_ONLY:  # «Сохранить в PDF (без печати)»: kept, not printed
+            return [keep_pdf(paper.pdf, self._printing.folder, paper.name) for paper in papers]
         try:
             return self._printing.send(ref, papers, self._printer(printer))
         except PrinterError as exc:
@@ -66,7 +95,8 @@ class UiPrinting:
         self.send(case_id, self.papers([case_id]), printer)
 
     def remember_printer(self, name: str) -> None:
-        self._cases.set_printer(name)
+        # «PDF only» is this workstation's choice; the CLI (`mfc-workstation print`) prints to the default
+        self._cases.set_printer("" if name == PDF_ONLY else name)
 
 
 class NotEnrolledSync(DemoSync):
@@ -74,6 +104,19 @@ class NotEnrolledSync(DemoSync):
 
     def current(self) -> SyncState:
         return SyncState(online=False, pending=self._pending(), enrolled=False)
+
+
+_NORMAL_SWITCH = sys.getswitchinterval()
+SYNC_SWITCH = 0.001  # seconds
+
+
+def _switch_faster(syncing: bool) -> None:
+    """While a sync runs, a thread waiting for the GIL gets it after 1 ms instead of 5.
+
+    The sync worker is busy in Python (building rows from pages) while the Tk thread releases and
+    retakes the GIL around every Tcl call; each retake waited up to the switch interval, and a
+    drawing turn makes many (the convoy effect): ticks of 10 ms came 40–60 ms apart."""
+    sys.setswitchinterval(SYNC_SWITCH if syncing else _NORMAL_SWITCH)
 
 
 class SyncBridge:
@@ -85,6 +128,7 @@ class SyncBridge:
         self.port = port
 
     def _state(self, status: Any) -> SyncState:
+        _switch_faster(status.progress is not None)
         notices = self.port.take_notices() if hasattr(self.port, "take_notices") else []
         notice = " ".join(notices) or status.notice or ""
         return SyncState(online=status.online, pending=status.pending, last_sync=status.last_sync,
@@ -147,8 +191,10 @@ def open_backends(data: DataPaths, *, catalog: Callable[[], Catalog] | None = No
     from workstation.core.database import open_store
     from workstation.core.ui_backends import (
         StoreAccounts,
+        StoreApplicants,
         StoreCaseCards,
         StoreCases,
+        StoreDevice,
         StorePrinting,
         first_start,
     )
@@ -177,7 +223,7 @@ def open_backends(data: DataPaths, *, catalog: Callable[[], Catalog] | None = No
             return int(worker.call(lambda s: s.execute(text("SELECT count(*) FROM outbox")).scalar() or 0,
                                    kind="pending", write=False))
 
-        cards = StoreCaseCards(worker, cases.title)
+        cards = StoreCaseCards(worker, cases.title, catalog=lambda: cases.catalog)
         bridge = start_sync(store, worker, data, client=sync_client, interval=sync_interval)
         if bridge is not None:
             cases.on_change = cards.on_change = bridge.kick
@@ -186,7 +232,8 @@ def open_backends(data: DataPaths, *, catalog: Callable[[], Catalog] | None = No
             cases.on_change = cards.on_change = sync.changed
         backends = Backends(accounts=StoreAccounts(worker, staff_info=make_staff), cases=cases, drafts=cases,
                             intake=cases, printing=printing, sync=sync, usage=cases,
-                            catalog=lambda: cases.catalog, cards=cards)
+                            catalog=lambda: cases.catalog, cards=cards, device=StoreDevice(worker, types=UI_TYPES),
+                            applicants=StoreApplicants(worker, types=UI_TYPES))
     except BaseException:
         worker.stop()
         store.close()
@@ -198,12 +245,15 @@ def open_backends(data: DataPaths, *, catalog: Callable[[], Catalog] | None = No
 _METHODS = {
     "accounts": frozenset({"authenticate", "demo_account"}),
     "cases": frozenset({"todays_cases", "open_drafts", "ready_for_issuance", "save_draft", "load_draft",
-                        "discard_draft", "accept", "frequencies", "record", "printer", "set_printer"}),
-    "printing": frozenset({"papers", "issuance", "send", "print_case", "remember_printer"}),
-    "cards": frozenset({"search", "card", "change_status"}),
+                        "discard_draft", "accept", "frequencies", "record", "printer", "set_printer",
+                        "conflicted_cases"}),
+    "printing": frozenset({"papers", "issuance", "send", "print_case", "remember_printer", "printers"}),
+    "cards": frozenset({"search", "card", "change_status", "resolve_conflict"}),
+    "device": frozenset({"identity", "set_codes"}),
+    "applicants": frozenset({"find", "card"}),
 }
 _PORTS = {"accounts": "accounts", "cases": "cases", "drafts": "cases", "intake": "cases", "usage": "cases",
-          "printing": "printing", "cards": "cards"}
+          "printing": "printing", "cards": "cards", "device": "device", "applicants": "applicants"}
 
 
 class _Port:
@@ -306,7 +356,8 @@ class DeferredBackends:
         ports = {name: _Port(self, name) for name in _PORTS}
         return Backends(accounts=ports["accounts"], cases=ports["cases"], drafts=ports["drafts"],  # type: ignore[arg-type]
                         intake=ports["intake"], printing=ports["printing"], sync=_DeferredSync(self),  # type: ignore[arg-type]
-                        usage=ports["usage"], catalog=catalog, cards=ports["cards"])  # type: ignore[arg-type]
+                        usage=ports["usage"], catalog=catalog, cards=ports["cards"],  # type: ignore[arg-type]
+                        device=ports["device"], applicants=ports["applicants"])
 
     def close(self) -> None:
         if not self._started:

@@ -134,6 +134,7 @@ class FormController:
         self.reveal_all = False
         self.focus_path = ""
         self.draft_id: str | None = None
+        self.applicant_id: str | None = None  # the person chosen at intake (see `prefill`)
         self._listeners: list[Listener] = []
         self._evaluation: _Evaluation | None = None
         self._fields = {f.id: f for f in service.fields}
@@ -238,6 +239,30 @@ class FormController:
             self.notification = notification
         self.privileges = set(privileges)
         self._changed(Change(("",), structural=True))
+
+    def prefill(self, values: Mapping[str, Any], *, applicant_id: str | None = None) -> list[str]:
+        """Start from a known applicant's data (`ApplicantCard.answers`); returns the fields filled.
+
+        Only the fields this form declares are taken, and an identity document only if the field
+        accepts its kind. They stay editable and count as left, so a remark on them shows at once.
+        """
+        filled = []
+        for field_id, value in values.items():
+            f = self._fields.get(field_id)
+            if f is None or f.kind is FieldKind.GROUP or is_empty(value):
+                continue
+            if f.kind is FieldKind.IDENTITY_DOCUMENT:
+                kind = value.get("kind") if isinstance(value, Mapping) else None
+                if kind not in (f.document_kinds or ("passport-rf",)):
+                    continue
+            self.answers[field_id] = copy.deepcopy(value)
+            self.touched.add(field_id)
+            filled.append(field_id)
+        if applicant_id is not None:
+            self.applicant_id = applicant_id
+        if filled:
+            self._changed(Change(tuple(filled)))
+        return filled
 
     # --- repeat groups -----------------------------------------------------------------------
     def items(self, group_id: str) -> list[dict[str, Any]]:
@@ -442,8 +467,19 @@ class FormController:
         return due_date(self.result.deadline, accepted_on or self.today, self.calendar)
 
     def calculated(self) -> list[tuple[str, str, Any]]:
-        values = self.result.calculated
-        return [(c.id, c.label, values.get(c.id)) for c in self.service.calculated]
+        """The calculated values to show; none from a field with an error in it (an age from a birth
+        date in the future would read «-3»: the field's remark says what is wrong instead)."""
+        result = self.result
+        rule_messages = {r.message for r in self.service.rules}
+        faulty = {i.field for i in result.issues
+                  if i.severity is Severity.ERROR and i.message != m.REQUIRED and i.message not in rule_messages}
+        shown = []
+        for c in self.service.calculated:
+            hidden = bool(c.expr.roots & faulty)
+            if hidden:
+                faulty.add(c.id)  # and what is calculated from it
+            shown.append((c.id, c.label, None if hidden else result.calculated.get(c.id)))
+        return shown
 
     # --- drafts ------------------------------------------------------------------------------
     def draft(self, **extra: Any) -> DraftRecord:
@@ -457,6 +493,7 @@ class FormController:
             privileges=sorted(self.privileges),
             focus=self.focus_path,
             draft_id=self.draft_id,
+            applicant_id=self.applicant_id,
             **extra,
         )
 

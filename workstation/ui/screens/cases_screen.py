@@ -1,5 +1,6 @@
 """Cases: search (a barcode scanner's number + Enter opens the case), the case card with its status
-history and audit, the status changes the role allows, issuance with its slip, reprint.
+history and audit, the status changes the role allows, issuance with its slip, reprint, and a sync
+conflict resolved side by side (`screens/conflict.py`).
 
 Everything goes through `Backends.cards` on the store lane and `Backends.printing` on the IO
 lane. Keys: Ctrl+F search, ↓ into the results, Enter opens the card, F9 issues a ready case
@@ -19,6 +20,7 @@ from workstation.ui import texts as t
 from workstation.ui.errors import UserError
 from workstation.ui.keys import Action
 from workstation.ui.router import Screen
+from workstation.ui.screens.conflict import ConflictPanel
 from workstation.ui.tasks import Lane
 
 if TYPE_CHECKING:
@@ -110,6 +112,7 @@ class CasesScreen(Screen):
         self.card_title.pack(anchor="w")
         self.card_fields = tb.Label(self.card, text="", justify="left")
         self.card_fields.pack(anchor="w", pady=(4, 8))
+        self.conflict = ConflictPanel(self.card, self.resolve_conflict)  # packed while the case is in conflict
         self.changes = tb.Frame(self.card)
         self.changes.pack(fill="x")
         self.reason = tk.StringVar(master=self)
@@ -178,8 +181,9 @@ class CasesScreen(Screen):
             self.tree.delete(*self.tree.get_children())
             self.results = {}
             for row in rows:
+                status = f"⚠ {t.CONFLICT_BADGE}" if row.get("conflict") else row["status"]
                 iid = self.tree.insert("", "end", values=[row["number"] or "—", row["service"], row["applicant"],
-                                                          row["status"]])
+                                                          status])
                 self.results[iid] = row
             if rows:
                 self.placeholder.place_forget()
@@ -216,7 +220,16 @@ class CasesScreen(Screen):
         self.card_fields.configure(text=t.CASE_FIELDS.format(
             service=data.get("service_title", ""), applicant=data.get("applicant_short", "—"),
             status=data.get("status_label", ""), due=_when(date.fromisoformat(due)) if due else "—",
-            specialist=data.get("specialist") or "—"))
+            specialist=data.get("specialist_name") or data.get("specialist") or "—"))
+        conflicts = data.get("conflicts") or []
+        if conflicts:
+            self.conflict.show(conflicts, allowed=bool(data.get("may_resolve")))
+            if not self.conflict.winfo_ismapped():
+                self.conflict.pack(fill="x", before=self.changes)
+            if self.shell.current is self:
+                self.conflict.focus_table()  # the choice is what this card is waiting for
+        elif self.conflict.winfo_ismapped():
+            self.conflict.pack_forget()
         for child in self.changes.winfo_children():
             child.destroy()
         targets = data.get("targets") or []
@@ -275,6 +288,10 @@ class CasesScreen(Screen):
         if data.get("status") != "ready":
             self.shell.notice.show(t.CASE_NOT_READY, "warning")
             return
+        office, here = data.get("office_code"), data.get("here_office")
+        if office and here and office != here:  # the store refuses it too (workstation/core/roles.py)
+            self.shell.notice.show(t.ISSUE_OTHER_OFFICE.format(office=office), "warning")
+            return
         number = data.get("number")
         printing = self.shell.backends.printing
         printer = self.shell.settings.printer
@@ -300,3 +317,19 @@ class CasesScreen(Screen):
             Lane.IO, lambda: printing.send(ref, printing.papers([ref]), printer), label="reprint",
             on_done=lambda paths: self.shell.notice.show(t.PRINTED.format(n=len(paths), names=data.get("number")),
                                                          "info", timeout_ms=10000))
+
+    def resolve_conflict(self, choices: dict[str, str]) -> None:
+        """«Сохранить выбор»: the store writes the chosen values and an outbox row; the card refreshes."""
+        data = self.card_data
+        if data is None:
+            return
+        cards = self.cards
+        login, role = self._staff()
+        ref, number = data["id"], data.get("number")
+
+        def done(_none: object) -> None:
+            self.shell.notice.show(t.CONFLICT_SAVED.format(number=number), "info", timeout_ms=10000)
+            self.open_card(ref)
+
+        self.shell.runner.submit(Lane.STORE, lambda: cards.resolve_conflict(ref, choices, actor=login, role=role),
+                                 on_done=done, label="resolve conflict")

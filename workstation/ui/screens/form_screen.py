@@ -41,6 +41,7 @@ def load_draft(controller: FormController, draft: DraftRecord) -> None:
     controller.load(draft.answers, presented=draft.presented, notification=draft.notification or None,
                     privileges=draft.privileges)
     controller.draft_id = draft.draft_id
+    controller.applicant_id = draft.applicant_id
     controller.focus_path = draft.focus
     controller.touched = {f.id for f in controller.service.fields if draft.answers.get(f.id) is not None}
 
@@ -58,6 +59,9 @@ class FormScreen(Screen):
             load_draft(self.controller, draft)
         elif draft_id:
             self.controller.draft_id = draft_id
+        if draft is None and shell.intake_applicant is not None:  # chosen in the applicant step
+            card = shell.intake_applicant
+            self.controller.prefill(card.answers, applicant_id=card.ref)
         self._actions = [
             Action("F9", t.ACT_ACCEPT, self.accept),
             Action("F2", t.ACT_SAVE_DRAFT, self.save_draft),
@@ -102,7 +106,7 @@ class FormScreen(Screen):
 
     # --- actions -----------------------------------------------------------------------------
     def back(self) -> None:
-        self.shell.new_intake()
+        self.shell.show_picker()
 
     def make_draft(self) -> DraftRecord:
         staff = self.shell.staff
@@ -159,6 +163,7 @@ class FormScreen(Screen):
         else:
             text = t.FORM_ACCEPTED_NO_DUE.format(number=case.number)
         shell = self.shell
+        shell.intake_applicant = None  # this visit is done
         shell.show_home()
         shell.notice.show(text, "info", timeout_ms=15000)
         from workstation.ui.screens.preview import preview_after_accept

@@ -1,4 +1,5 @@
-"""Home: today's cases of this window, open drafts, results ready for issuance.
+"""Home: cases in a sync conflict (only while there are some), today's cases of this workstation,
+open drafts, results ready for issuance.
 
 The lists come from `CaseSource` on the store lane every time the screen appears. Enter on a
 draft reopens it where the specialist stopped.
@@ -100,24 +101,28 @@ class HomeScreen(Screen):
         body.pack(fill="both", expand=True)
         body.columnconfigure(0, weight=1, uniform="half")
         body.columnconfigure(1, weight=1, uniform="half")
-        body.rowconfigure(0, weight=1)
         body.rowconfigure(1, weight=1)
+        body.rowconfigure(2, weight=1)
+        conflict_columns = (("number", t.HOME_COL_NUMBER, 195), ("service", t.HOME_COL_SERVICE, 330),
+                            ("applicant", t.HOME_COL_APPLICANT, 170), ("status", t.HOME_COL_STATUS, 180))
+        self.conflicts = CaseList(body, f"⚠ {t.HOME_CONFLICTS}", "", 2, self._open_case, conflict_columns)
+        self.conflicts.title.configure(style="Badge.TLabel")
         self.today = CaseList(body, t.HOME_TODAY, t.HOME_EMPTY_TODAY, 7, self._open_case)
-        self.today.grid(row=0, column=0, columnspan=2, sticky="nsew", pady=(0, 12))
+        self.today.grid(row=1, column=0, columnspan=2, sticky="nsew", pady=(0, 12))
         narrow = (("service", t.HOME_COL_SERVICE, 250), ("applicant", t.HOME_COL_APPLICANT, 150),
                   ("time", t.HOME_COL_TIME, 70))
         self.drafts = CaseList(body, t.HOME_DRAFTS, t.HOME_EMPTY_DRAFTS, 6, self._open_case, narrow)
-        self.drafts.grid(row=1, column=0, sticky="nsew", padx=(0, 8))
+        self.drafts.grid(row=2, column=0, sticky="nsew", padx=(0, 8))
         ready = (("number", t.HOME_COL_NUMBER, 195), ("service", t.HOME_COL_SERVICE, 230),
                  ("applicant", t.HOME_COL_APPLICANT, 150))
         self.ready = CaseList(body, t.HOME_READY, t.HOME_EMPTY_READY, 6, self._open_case, ready)
-        self.ready.grid(row=1, column=1, sticky="nsew", padx=(8, 0))
+        self.ready.grid(row=2, column=1, sticky="nsew", padx=(8, 0))
 
     def actions(self) -> Sequence[Action]:
         return self._actions
 
     def first_focus(self) -> tk.Misc | None:
-        for case_list in (self.drafts, self.today, self.ready):
+        for case_list in (self.conflicts, self.drafts, self.today, self.ready):
             if case_list.rows:
                 return case_list.tree
         return self.today.tree
@@ -129,16 +134,23 @@ class HomeScreen(Screen):
         cases = shell.backends.cases
         self.today.title.configure(text=t.HOME_TODAY_WINDOW.format(window=window) if window else t.HOME_TODAY)
 
-        def load() -> tuple[Sequence[CaseRow], Sequence[CaseRow], Sequence[CaseRow]]:
+        conflicted = getattr(cases, "conflicted_cases", None)  # the store's; the demo has none
+
+        def load() -> tuple[Sequence[CaseRow], ...]:
             return (cases.todays_cases(office, window), cases.open_drafts(staff.login if staff else ""),
-                    cases.ready_for_issuance(office))
+                    cases.ready_for_issuance(office), conflicted(office) if conflicted is not None else ())
 
         shell.runner.submit(Lane.STORE, load, on_done=self._loaded, label="home lists")
 
-    def _loaded(self, lists: tuple[Sequence[CaseRow], Sequence[CaseRow], Sequence[CaseRow]]) -> None:
+    def _loaded(self, lists: tuple[Sequence[CaseRow], ...]) -> None:
         if not self.winfo_exists():
             return
-        today, drafts, ready = lists
+        today, drafts, ready, conflicts = lists
+        self.conflicts.fill(conflicts)
+        if conflicts:
+            self.conflicts.grid(row=0, column=0, columnspan=2, sticky="nsew", pady=(0, 12))
+        else:
+            self.conflicts.grid_remove()
         self.today.fill(today)
         self.drafts.fill(drafts)
         self.ready.fill(ready)

@@ -59,11 +59,11 @@ class PickerScreen(Screen):
             Action("Control-f", t.ACT_SEARCH, self.focus_search),
             Action("Escape", t.ACT_BACK, self.back),
         ]
-        self.build_header(t.PICKER_TITLE, "", [self._actions[1]])
+        self.build_header(t.PICKER_TITLE, t.PICKER_APPLICANT_NEW, [self._actions[1]])
         body = tb.Frame(self)
         body.pack(fill="both", expand=True)
         body.columnconfigure(0, weight=3)
-        body.columnconfigure(1, weight=2, minsize=360)
+        body.columnconfigure(1, weight=0, minsize=400)  # the details' width; the list takes the rest
         body.rowconfigure(0, weight=1)
         left = tb.Frame(body)
         left.grid(row=0, column=0, sticky="nsew", padx=(0, 12))
@@ -79,12 +79,17 @@ class PickerScreen(Screen):
         self.agency.bind("<<ComboboxSelected>>", lambda _e: self.run_search())
         self.count = tb.Label(filters, style="Muted.TLabel")
         self.count.pack(side="right")
-        self.results = tb.Treeview(left, columns=("title", "agency", "marks"), show="headings", selectmode="browse")
-        for key, label, width, stretch in (("title", t.PICKER_COL_TITLE, 360, True),
-                                           ("agency", t.PICKER_COL_AGENCY, 200, False),
-                                           ("marks", t.PICKER_COL_MARKS, 215, False)):
+        # Two-line rows: a title of 130 characters is shown whole at 1366×768 (see `widgets.cells`).
+        self.results = tb.Treeview(left, columns=("title", "agency", "marks"), show="headings", selectmode="browse",
+                                   style="Tall.Treeview")
+        for key, label, width, stretch in (("title", t.PICKER_COL_TITLE, 440, True),
+                                           ("agency", t.PICKER_COL_AGENCY, 160, False),
+                                           ("marks", t.PICKER_COL_MARKS, 135, False)):
             self.results.heading(key, text=label, anchor="w")
-            self.results.column(key, width=width, stretch=stretch, anchor="w")
+            self.results.column(key, width=width, minwidth=80, stretch=stretch, anchor="w")
+        self._wrapped: dict[tuple[str, str, int, str], str] = {}  # (column, text, width, font size) -> lines
+        self._widths: dict[str, int] = {}
+        self.results.bind("<Configure>", lambda _e: self.after_idle(self._rewrap), add="+")
         self.results.tag_configure("elsewhere", foreground=shell.palette.muted)
         self.results.pack(fill="both", expand=True, pady=(4, 0))
         self.empty = tb.Label(left, text=t.PICKER_LOADING, style="Muted.TLabel")
@@ -125,6 +130,7 @@ class PickerScreen(Screen):
         self.frequent: set[str] = set()
         self.agency_ids: list[str | None] = [None]
         self._focus_situations = False
+        self._from_applicant = False
         self._loaded_version: str | None = None
 
     # --- screen ------------------------------------------------------------------------------
@@ -139,9 +145,16 @@ class PickerScreen(Screen):
             return self.situations
         return self.search
 
-    def start(self, *, focus_situations: bool = False, select_search: bool = False) -> None:
-        """F5 starts a new intake from an empty search; Ctrl+F keeps the last query, selected."""
+    def start(self, *, focus_situations: bool = False, select_search: bool = False,
+              from_applicant: bool | None = None) -> None:
+        """After the applicant step (or Esc from a form) an empty search; Ctrl+F keeps the last
+        query, selected. `from_applicant`: Esc with an empty search goes back to that step."""
         self._focus_situations = focus_situations
+        if from_applicant is not None:
+            self._from_applicant = from_applicant
+        card = self.shell.intake_applicant
+        self.subtitle_label.configure(text=t.PICKER_APPLICANT.format(name=card.full_name) if card is not None
+                                      else t.PICKER_APPLICANT_NEW)
         if select_search:
             self.search.selection_range(0, "end")
         elif self.search.value:
@@ -159,6 +172,9 @@ class PickerScreen(Screen):
             self.search.set_value("")
             self.run_search()
             self.search.focus_set()
+            return
+        if self._from_applicant:
+            self.shell.back_to_applicant()
             return
         self.shell.show_home()
 
@@ -224,7 +240,9 @@ class PickerScreen(Screen):
             if hit.service_id in self.frequent:
                 marks.append(t.PICKER_FREQUENT)
             agency_short = catalog.agencies[service.agency].short if service.agency in catalog.agencies else ""
-            self.results.insert("", "end", iid=service.id, values=(service.title, agency_short, ", ".join(marks)),
+            self.results.insert("", "end", iid=service.id, values=(self.cell("title", service.title),
+                                                                   self.cell("agency", agency_short),
+                                                                   self.cell("marks", ", ".join(marks))),
                                 tags=("elsewhere",) if elsewhere else ())
             shown += 1
         self.count.configure(text=t.PICKER_RESULTS.format(n=shown))
@@ -239,6 +257,34 @@ class PickerScreen(Screen):
             self.empty.configure(text=t.PICKER_NOTHING)
             self.empty.place(in_=self.results, x=12, y=36)
             self.show_details()
+
+    # --- two-line cells ---------------------------------------------------------------------
+    def cell(self, column: str, text: str) -> str:
+        """`text` broken into the column's two lines (cached: the search refills on every key)."""
+        from tkinter import font as tkfont
+
+        font = tkfont.nametofont("TkDefaultFont", root=self)
+        width = self._widths.get(column) or int(self.results.column(column, "width"))
+        key = (column, text, width, str(font.cget("size")))
+        wrapped = self._wrapped.get(key)
+        if wrapped is None:
+            from workstation.ui.widgets.cells import wrap_cell
+
+            tokens, joiner = (text.split(", "), ", ") if column == "marks" else (text.split(), " ")
+            wrapped = self._wrapped[key] = wrap_cell(tokens, joiner, font.measure, max(40, width - 10))
+        return wrapped
+
+    def _rewrap(self) -> None:
+        """The columns changed width (window resized, font size changed): wrap the rows again."""
+        if not self.winfo_exists():
+            return
+        widths = {c: int(self.results.column(c, "width")) for c in ("title", "agency", "marks")}
+        if widths == self._widths:
+            return
+        self._widths = widths
+        self._wrapped.clear()
+        if self.shell.catalog is not None:
+            self.run_search()
 
     def selected_service(self) -> Service | None:
         state = self.shell.catalog

@@ -165,8 +165,12 @@ class SituationScreen(Screen):
         self.shared_view.pack(fill="both", expand=True)
         self.pane_frames: list[tb.Frame] = [shared_tab]
         self.tabs: list[ServiceTab] = []
+        card = shell.intake_applicant  # chosen in the applicant step: every application starts from it
         for service in services:
-            tab = ServiceTab(self, service, make_controller(shell, service))
+            controller = make_controller(shell, service)
+            if card is not None:  # before the autosaver listens: no draft until something is typed
+                controller.prefill(card.answers, applicant_id=card.ref)
+            tab = ServiceTab(self, service, controller)
             self.pane_frames.append(tab.frame)
             self.tabs.append(tab)
         for frame in self.pane_frames:
@@ -175,6 +179,8 @@ class SituationScreen(Screen):
         self.index = -1
         self.select_index(0, focus=False)
         self.shared_controller.add_listener(self._shared_changed)
+        if card is not None:
+            self.shared_controller.prefill(card.answers, applicant_id=card.ref)
 
     # --- shared data -------------------------------------------------------------------------
     def _shared_changed(self, change: Change) -> None:
@@ -199,7 +205,7 @@ class SituationScreen(Screen):
         return True
 
     def back(self) -> None:
-        self.shell.new_intake(situations=True)
+        self.shell.show_picker(situations=True)
 
     def on_hide(self) -> None:
         for tab in self.tabs:
@@ -293,6 +299,7 @@ class SituationScreen(Screen):
 
     def _accepted(self, cases: list[AcceptedCase]) -> None:
         shell = self.shell
+        shell.intake_applicant = None  # this visit is done
         shell.show_home()
         shell.notice.show(t.SITUATION_ACCEPTED.format(numbers=", ".join(c.number for c in cases)), "info",
                           timeout_ms=15000)
