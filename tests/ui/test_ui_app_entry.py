@@ -105,8 +105,12 @@ def ready(root):
         if "Рабочее место не может открыть свои данные" not in shown:
             root.after(50, check)
             return
+        focus = root.focus_get()  # None until the window has the focus (later on a busy machine)
+        if focus is None:
+            root.after(50, check)
+            return
         print("SCREEN", shown, flush=True)
-        root.focus_get().event_generate("<Return>")
+        focus.event_generate("<Return>")
     check()
 
 sys.exit(run(DataPaths(Path(sys.argv[1])), on_ready=ready))
