@@ -51,7 +51,7 @@ from workstation.core.errors import (
 )
 from workstation.core.ids import new_id
 from workstation.core.models import Device
-from workstation.core.wal_checkpoints import WalCheckpointer
+from workstation.core.wal_checkpoints import AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT, WalCheckpointer
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,9 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
             # Each connection caches decrypted pages: 16 MiB keeps the upper levels of a million
             # cases' indexes in memory (the default 2 MiB does not).
             cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-            cur.execute("PRAGMA wal_autocheckpoint = 0")  # WalCheckpointer does it off the write path
+            # WalCheckpointer folds the WAL in when writes pause; SQLite's own checkpoint only bounds it
+            cur.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+            cur.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         finally:
             cur.close()
 

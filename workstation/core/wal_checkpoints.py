@@ -1,12 +1,14 @@
 """Folding the WAL into the store file off the path of the user's action.
 
-SQLite's automatic checkpoint runs inside the commit that crosses its threshold (1,000 pages):
-that one acceptance pays for copying every page written by the last few dozen — several
-milliseconds, more on a large store, and the slow tail of every write figure. The store turns the
-automatic checkpoint off and this thread does the same work on its own connection instead: a
-PASSIVE checkpoint (it never blocks the writer or readers) shortly after writes go quiet, and at
-the latest `max_delay` seconds after the first of a run of writes, so a long import or a big pull
-keeps the WAL short too. `Store.close()` stops it and truncates the WAL as before.
+SQLite's automatic checkpoint runs inside the commit that crosses its threshold (1,000 pages by
+default): that one acceptance pays for copying every page written by the last few dozen — several
+milliseconds, more on a large store, and the slow tail of every write figure. This thread does the
+work on its own connection instead: a PASSIVE checkpoint (it never blocks the writer or readers)
+once writes pause for `quiet` seconds — at a window there is such a pause after every action — and
+at the latest `max_delay` seconds after the first of a run of writes. The store raises SQLite's own
+threshold to `AUTOCHECKPOINT_PAGES` (40 MiB) so that only a long storm of writes with no pause
+(a big import or pull) still checkpoints inside a commit, which keeps the WAL bounded;
+`journal_size_limit` trims the file after such a storm, and `Store.close()` truncates it.
 
 A failed checkpoint loses nothing (the frames stay in the WAL, readers see them) and is retried at
 the next write; it is logged by kind only.
@@ -22,7 +24,9 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 QUIET_S = 0.25
-MAX_DELAY_S = 2.0
+MAX_DELAY_S = 30.0
+AUTOCHECKPOINT_PAGES = 10_000
+WAL_SIZE_LIMIT = 64 * 2**20
 
 
 class WalCheckpointer:
