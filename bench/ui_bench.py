@@ -218,14 +218,13 @@ def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: f
     `memory_keyring` is False (tests: their own keyring is in place).
     """
     from bench.sync_bench import enrolled, fill_feed, new_db, server
-    from sync.client import SyncClient
     from workstation.core import sync_adapter
     from workstation.paths import DataPaths
     from workstation.ui.app import create_root
     from workstation.ui.screenshots import _memory_keyring
     from workstation.ui.settings import Settings, SettingsFile
     from workstation.ui.shell import Shell
-    from workstation.ui.wiring import open_backends
+    from workstation.ui.wiring import app_sync_client, open_backends
 
     if memory_keyring:
         _memory_keyring()
@@ -239,7 +238,8 @@ def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: f
                 s, url=url, device_id=device_id, name="ui-gap", office_code="0101", workstation_code="903",
                 epoch=epoch, now=first.store.now()))
             first.close()
-            opened = open_backends(data, sync_client=SyncClient(url, token), sync_interval=3600)  # the app's client
+            opened = open_backends(data, sync_client=app_sync_client(url, token),  # the app's client
+                                   sync_interval=3600)
             settings = Settings(lock_minutes=0)
             root = window if window is not None else create_root(settings)
             shell = Shell(root, data, opened.backends, SettingsFile(data.settings), settings=settings)  # type: ignore[arg-type]

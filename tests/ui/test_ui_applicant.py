@@ -146,14 +146,14 @@ def test_new_applicant_esc_and_back_from_the_services(logged_in: Harness) -> Non
     step = open_step(app)
     assert step.action_buttons["F5"].cget("text") == f"F5  {t.APPLICANT_NEW}"  # the key is on the button
     search(app, step, "Соколова")
-    app.press("F5")  # a new applicant, whatever is found
+    app.press("F5")  # a new applicant, whatever is found: a namesake, with the typed surname
     picker = app.shell.current
-    assert picker.name == "picker" and app.shell.intake_applicant is None
-    assert picker.subtitle_label.cget("text") == t.PICKER_APPLICANT_NEW
+    assert picker.name == "picker" and app.shell.intake_applicant.ref is None
+    assert picker.subtitle_label.cget("text") == t.PICKER_APPLICANT_TYPED.format(name="Соколова")
     app.type("паспорт")
     app.key("Return")
     form = app.shell.current
-    assert form.controller.get("applicant") is None and form.controller.applicant_id is None
+    assert form.controller.get("applicant") == {"surname": "Соколова"} and form.controller.applicant_id is None
     app.press("Escape")  # the form: back to the services …
     assert app.shell.current is picker
     app.press("Escape")  # … and the services: back to the applicant step as it was left
@@ -163,6 +163,38 @@ def test_new_applicant_esc_and_back_from_the_services(logged_in: Harness) -> Non
     assert app.shell.current.name == "home"
     step = open_step(app)  # F5 again: a fresh search
     assert step.search.get() == "" and not step.rows
+
+
+@pytest.mark.parametrize(("typed", "field", "shown"), [
+    ("иванов иван иванович", "applicant", {"surname": "Иванов", "name": "Иван", "patronymic": "Иванович"}),
+    ("4500 123456", "identity", "4500 123456"),
+    ("112-233-445 95", "snils", "112-233-445 95"),
+    ("8 (916) 123-45-67", "phone", "+7 (916) 123-45-67"),
+])
+def test_new_applicant_starts_from_what_was_typed_in_the_search(logged_in: Harness, typed: str, field: str,
+                                                               shown: object) -> None:
+    app = logged_in
+    step = open_step(app)
+    search(app, step, typed)
+    app.press("F5")  # «Новый заявитель» with what was typed
+    picker = app.shell.current
+    assert picker.name == "picker" and app.shell.intake_applicant.ref is None
+    app.wait_until(lambda: app.focused() is picker.search, what="focus in the service search")
+    app.type("паспорт" if field in ("applicant", "identity") else "тестовая")  # a form with that field
+    app.key("Return")
+    form = app.shell.current
+    assert form.name == "form" and form.controller.applicant_id is None
+    editor = form.view.rows[field].editor
+    if field == "applicant":
+        assert {k: editor.parts[k].get() for k in shown} == shown
+        assert "Иванов Иван Иванович" in picker.subtitle_label.cget("text")
+    elif field == "identity":
+        assert editor.passport.get() == shown and form.controller.get("identity.number") == "123456"
+    else:
+        assert editor.entry.get() == shown
+    assert form.controller.is_touched(field)  # a remark on it shows at once, like a card's data
+    others = {"applicant", "identity", "snils", "phone"} - {field}
+    assert all(form.controller.get(other) in (None, "", {}) for other in others)
 
 
 def test_life_situation_takes_the_applicant_into_every_application(logged_in: Harness) -> None:
@@ -270,6 +302,28 @@ def test_prefill_takes_only_what_the_form_declares(catalog: object) -> None:
     assert "identity" not in c.prefill(foreign)
 
 
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Иванов Иван Иванович", {"applicant": {"surname": "Иванов", "name": "Иван", "patronymic": "Иванович"}}),
+    ("иванова-петрова анна", {"applicant": {"surname": "Иванова-Петрова", "name": "Анна"}}),
+    ("45 00 № 123456", {"identity": {"kind": "passport-rf", "series": "4500", "number": "123456"}}),
+    ("4500123456", {"identity": {"kind": "passport-rf", "series": "4500", "number": "123456"}}),
+    ("11223344595", {"snils": "112-233-445 95"}),
+    ("123 456 789 64", {"snils": "123-456-789 64"}),
+    ("89161234567", {"phone": "+79161234567"}),
+    ("+7 916 123 45 67", {"phone": "+79161234567"}),
+    ("(916) 123-45-67", {"phone": "+79161234567"}),
+    ("Петров 4505 654321", {"applicant": {"surname": "Петров"},
+                            "identity": {"kind": "passport-rf", "series": "4505", "number": "654321"}}),
+    ("6543", {}),  # a part of a number: not guessed
+    ("14.03.1980", {}),
+    ("", {}),
+])
+def test_the_search_text_is_read_by_its_shape(typed: str, expected: dict) -> None:
+    from workstation.ui.typed_applicant import typed_applicant
+
+    assert typed_applicant(typed) == expected
+
+
 def test_wrap_cell_breaks_at_words_and_cuts_what_does_not_fit() -> None:
     from workstation.ui.widgets.cells import wrap_cell
 
@@ -282,3 +336,34 @@ def test_wrap_cell_breaks_at_words_and_cuts_what_does_not_fit() -> None:
     assert wrap_cell(["не в этом офисе", "по записи", "часто"], ", ", measure, 160) == (
         "не в этом офисе,\nпо записи, часто")
     assert wrap_cell([], " ", measure, 100) == ""
+
+
+def test_large_fonts_widen_the_fixed_list_columns_and_keep_the_name_whole(logged_in: Harness) -> None:
+    """Seen in the large-font screenshots: case numbers cut to «0101-001-261121-00», headings cut
+    («Состояни»), and in the applicant list the masked numbers and the phone cut."""
+    from tkinter import font as tkfont
+
+    app = logged_in
+    shell = app.shell
+    home = shell.current
+    assert home.name == "home"
+    number_width = int(home.today.tree.column("number", "width"))
+    shell.apply_settings(type(shell.settings)(**{**shell.settings.to_dict(), "font": "large", "theme": "contrast"}))
+    app.pump(0.1)
+    cells = tkfont.nametofont("TkDefaultFont")
+    assert int(home.today.tree.column("number", "width")) > number_width  # the screen on show, at once
+    assert int(home.today.tree.column("number", "width")) >= cells.measure("0101-001-261121-0001") + 10
+    step = open_step(app)  # made after the change: scaled when first shown
+    assert search(app, step, "Соколова") == ["Соколова Анна Викторовна"]
+    app.pump(0.1)
+    tree = step.results
+    for column in ("birth", "passport", "phone"):
+        value = tree.set(tree.get_children()[0], column)
+        assert int(tree.column(column, "width")) >= cells.measure(value) + 10, column
+    assert int(tree.column("name", "width")) >= cells.measure("Соколова Анна Викторовна") + 10
+    large = int(tree.column("passport", "width"))
+    shell.apply_settings(type(shell.settings)(**{**shell.settings.to_dict(), "font": "normal", "theme": "light"}))
+    app.pump(0.1)
+    narrow = int(tree.column("passport", "width"))  # back to 10 pt: narrower, still whole
+    assert narrow < large and narrow >= cells.measure(tree.set(tree.get_children()[0], "passport")) + 10
+    assert int(home.today.tree.column("number", "width")) == number_width

@@ -376,6 +376,27 @@ def test_every_service_of_the_catalog_opens_and_shows_its_example(logged_in: Har
     assert {"person", "address", "identity_document", "phone", "date", "choice", "group"} <= kinds
 
 
+def test_repeat_group_rows_are_added_and_removed_with_keys(logged_in: Harness) -> None:
+    app = logged_in
+    form = open_form(app, "паспорт", "passport-rf")
+    group = form.view.groups["children"]
+    tab_to(app, group.add_button)
+    app.key("Return")  # Enter on a focused button presses it (ttkbootstrap's binding; Space it unbinds)
+    first = lambda n: form.view.rows[f"children[{n}].child"].editor.parts["surname"]
+    app.wait_until(lambda: len(group.row_frames) == 1 and app.focused() is first(0), what="a row, focus in it")
+    app.type("Соколов")
+    tab_to(app, group.add_button)
+    app.key("Return")
+    app.wait_until(lambda: len(group.row_frames) == 2 and app.focused() is first(1), what="a second row")
+    app.type("Петров")
+    app.focus(first(0))
+    tab_to(app, group.remove_buttons[0])  # «✕ Удалить» of the first row
+    app.key("Return")
+    app.wait_until(lambda: len(group.row_frames) == 1, what="the first row removed")
+    assert form.controller.items("children") == [{"child": {"surname": "Петров"}}]
+    app.wait_until(lambda: app.focused() is group.add_button, what="focus back on «Добавить»")
+
+
 def test_print_and_notification_choice(logged_in: Harness) -> None:
     app = logged_in
     form = open_form(app, "паспорт", "passport-rf")
@@ -392,3 +413,39 @@ def test_print_and_notification_choice(logged_in: Harness) -> None:
     app.press("Control-p")  # printing is not wired yet: a plain Russian notice, no error reference
     app.settle()
     assert app.shell.notice.text.get() == t.PRINTING_NOT_WIRED and not app.unexpected()
+
+
+def test_documents_checklist_fee_exemption_and_due_date_with_keys(logged_in: Harness) -> None:
+    """The blocks under the form, driven through their widgets: originals and copies typed into the
+    checklist, a privileged category ticked with the keyboard (fee 0, the full fee named), the due
+    date in the summary."""
+    app = logged_in
+    form = open_form(app, "кадастровый", "rosreestr-registration")
+    c = form.controller
+    c.load(example_answers(form.service))
+    app.settle()
+    assert c.fee.tariff is not None  # the example asks for a paid variant
+    full = c.fee.amount
+    assert full > 0 and form.summary.fee.cget("text").replace("\xa0", "") == f"{int(full)}₽"
+    assert form.summary.deadline.cget("text")  # the due date is shown
+    docs = form.view.documents
+    first_doc = next(iter(docs.spins))
+    spin = docs.spins[first_doc]["originals"]
+    app.focus(spin)
+    spin.selection_range(0, "end")
+    app.type("2")
+    copies = docs.spins[first_doc]["copies"]
+    app.key("Tab")
+    assert app.focused() is copies  # Tab goes on along the checklist row
+    copies.selection_range(0, "end")
+    app.type("1")
+    app.settle()
+    presented = c.presented[first_doc]
+    assert (presented.originals, presented.copies) == (2, 1)
+    box = next(w for w in form.view.privileges.frame.winfo_children() if w.winfo_class() == "TCheckbutton")
+    app.focus(box)
+    app.key("space")  # ticked without a mouse
+    app.settle()
+    assert c.privileges == {form.service.exemptions[0]} and c.fee.amount == 0
+    assert form.summary.fee.cget("text").startswith("0")
+    assert form.summary.fee_note.cget("text")  # says what it would cost and why it is free

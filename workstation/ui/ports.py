@@ -156,9 +156,13 @@ class ApplicantRow:
 
 @dataclass(frozen=True)
 class ApplicantCard:
-    """The chosen person: `answers` is the form's applicant block (`forms.model.APPLICANT_FIELDS` ids)."""
+    """The chosen person: `answers` is the form's applicant block (`forms.model.APPLICANT_FIELDS` ids).
 
-    ref: str
+    `ref` None: a new applicant, `answers` read from what was typed into the search
+    (`workstation.ui.typed_applicant`); acceptance then finds or makes the card as for any new one.
+    """
+
+    ref: str | None
     full_name: str
     answers: dict[str, Any]
 

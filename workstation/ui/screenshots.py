@@ -23,6 +23,7 @@ SHOTS = (
     "07-form-section-and-documents", "08-form-repeat-group", "09-calendar", "10-situation-shared",
     "11-situation-service", "12-settings", "13-lock", "14-contrast-large", "15-error-notice", "16-print-preview",
     "17-case-card", "18-case-issued", "19-applicant-search", "20-case-conflict", "21-settings-printers",
+    "22-contrast-large-home", "23-contrast-large-applicant", "24-contrast-large-settings",
 )
 
 
@@ -215,6 +216,19 @@ def take_all(out: Path, display: str) -> list[Path]:
     large.controller.touch("phone")
     large.view.refresh_now()
     shot("14-contrast-large")
+    shell.show_home()  # the other screens in the same look: nothing may be cut at 1366×768
+    pump(0.2)
+    shot("22-contrast-large-home")
+    shell.new_intake()
+    pump()
+    step = shell.current
+    step.search.set_value("сокол")
+    step.run_search()
+    wait(lambda: shell.runner.outstanding() == 0 and bool(step.rows))
+    shot("23-contrast-large-applicant")
+    shell.open_settings()
+    pump(0.2)
+    shot("24-contrast-large-settings")
     shell.apply_settings(type(settings)(**{**shell.settings.to_dict(), "theme": "light", "font": "normal"}))
 
     shell.show_home()

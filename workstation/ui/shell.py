@@ -28,7 +28,8 @@ from workstation.ui.ports import ApplicantCard, Backends, StaffInfo, SyncState
 from workstation.ui.router import Screen
 from workstation.ui.settings import Settings, SettingsFile
 from workstation.ui.tasks import Lane, TaskRunner
-from workstation.ui.theme import Palette, apply_look, apply_row_height
+from workstation.ui.theme import FONT_SIZES, Palette, apply_look, apply_row_height
+from workstation.ui.widgets.columns import scale_columns
 from workstation.ui.widgets.notice import NoticeBar
 from workstation.ui.widgets.statusbar import StatusBar
 
@@ -349,9 +350,14 @@ class Shell:
         self.current = screen
         if self.notice.visible and self.notice.kind != "info":
             self.notice.hide()
+        scale_columns(screen, self.column_factor)  # lists made with normal fonts, shown with large ones
         screen.pack(fill="both", expand=True)
         screen.on_show()
         self.focus_first(screen)
+
+    @property
+    def column_factor(self) -> float:
+        return FONT_SIZES.get(self.settings.font, FONT_SIZES["normal"]) / FONT_SIZES["normal"]
 
     def focus_first(self, screen: Screen) -> None:
         def do() -> None:
@@ -669,6 +675,9 @@ class Shell:
         self.settings = settings
         if look_changed:
             self.palette = apply_look(self.root, self.style, settings.theme, settings.font)
+            for screen in [*self._screens.values(), self.current]:
+                if screen is not None and screen.winfo_exists():
+                    scale_columns(screen, self.column_factor)
             self.window.after_idle(self.status.fit)
             self.window.after(50, self._fit_header)
         self._show_office()

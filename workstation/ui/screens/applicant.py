@@ -6,7 +6,7 @@ masked passport and СНИЛС tails and the phone. Enter or a double-click on a
 card (`Applicants.card`) to the service list: the form starts filled in with it (editable), the
 draft carries the person's id and acceptance updates that card instead of making another.
 Keys: the focus starts in the search, ↓ goes into the list, ↑ from its first row back, Enter
-chooses, F5 goes on with a new applicant, Ctrl+F back to the search, Esc home.
+chooses, F5 goes on with a new applicant (what was typed fills its form), Ctrl+F back to the search, Esc home.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from workstation.ui.keys import Action
 from workstation.ui.ports import ApplicantCard, ApplicantRow
 from workstation.ui.router import Screen
 from workstation.ui.tasks import Lane
+from workstation.ui.typed_applicant import typed_applicant, typed_name
+from workstation.ui.widgets.columns import set_samples
 from workstation.ui.widgets.masked import WatchedEntry
 
 if TYPE_CHECKING:
@@ -35,6 +37,9 @@ COLUMNS = (
     ("snils", t.APPLICANT_COL_SNILS, 125, False),
     ("phone", t.APPLICANT_COL_PHONE, 150, False),
 )
+
+# The longest shape of each fixed column's cells (numbers are masked to their tails).
+SAMPLES = {"birth": "00.00.0000", "passport": "•••• ••0000", "snils": "•••-•••-000 00", "phone": "+7 (000) 000-00-00"}
 
 
 def _day(value: Any) -> str:
@@ -73,6 +78,7 @@ class ApplicantScreen(Screen):
         for key, label, width, stretch in COLUMNS:
             self.results.heading(key, text=label, anchor="w")
             self.results.column(key, width=width, minwidth=60, stretch=stretch, anchor="w")
+        set_samples(self.results, SAMPLES)  # measured in the font in use (large fonts: wider)
         self.results.pack(fill="both", expand=True, pady=(8, 0))
         self.placeholder = tb.Label(left, text=t.APPLICANT_START, style="Muted.TLabel")
         self.placeholder.place(in_=self.results, x=12, y=36)
@@ -270,4 +276,8 @@ class ApplicantScreen(Screen):
                                  label="applicant card")
 
     def new_applicant(self) -> None:
-        self.shell.choose_applicant(None, situations=self.situations)
+        """F5 «Новый заявитель»: what was typed into the search (a ФИО, passport, СНИЛС, phone —
+        recognised by its shape) starts the new applicant's form."""
+        typed = typed_applicant(self.search.value)
+        card = ApplicantCard(None, typed_name(typed), typed) if typed else None
+        self.shell.choose_applicant(card, situations=self.situations)

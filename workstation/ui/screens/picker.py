@@ -153,8 +153,13 @@ class PickerScreen(Screen):
         if from_applicant is not None:
             self._from_applicant = from_applicant
         card = self.shell.intake_applicant
-        self.subtitle_label.configure(text=t.PICKER_APPLICANT.format(name=card.full_name) if card is not None
-                                      else t.PICKER_APPLICANT_NEW)
+        if card is None:
+            subtitle = t.PICKER_APPLICANT_NEW
+        elif card.ref is None:  # a new applicant with what was typed in the search
+            subtitle = t.PICKER_APPLICANT_TYPED.format(name=card.full_name or t.PICKER_TYPED_DATA)
+        else:
+            subtitle = t.PICKER_APPLICANT.format(name=card.full_name)
+        self.subtitle_label.configure(text=subtitle)
         if select_search:
             self.search.selection_range(0, "end")
         elif self.search.value:

@@ -38,6 +38,7 @@ class StatusBar(tb.Frame):
         for widget in (self.office, self.catalog):
             widget.pack(side="right", padx=(16, 0))
         self.state: SyncState | None = None
+        self._shown: dict[str, object] = {}  # what show_sync last put on screen
         self.bind("<Configure>", lambda _e: self.after_idle(self.fit), add="+")
 
     def fit(self) -> None:
@@ -59,29 +60,42 @@ class StatusBar(tb.Frame):
                 widget.pack_forget()
 
     def show_sync(self, state: SyncState) -> None:
+        """Called for every status the sync worker reports (dozens a sync): only what changed is
+        configured, so an update costs a few Tcl calls on the Tk thread while the worker competes
+        for the GIL (a ttkbootstrap `configure(style=…)` re-parses the style every time)."""
         self.state = state
         if not state.enrolled:
-            self.connection.configure(text=f"● {t.SYNC_NOT_ENROLLED}", style="StatusError.TLabel")
+            connection = (f"● {t.SYNC_NOT_ENROLLED}", "StatusError.TLabel")
         elif state.online:
-            self.connection.configure(text=f"● {t.STATUS_ONLINE}", style="StatusOk.TLabel")
+            connection = (f"● {t.STATUS_ONLINE}", "StatusOk.TLabel")
         else:
-            self.connection.configure(text=f"● {t.STATUS_OFFLINE}", style="StatusError.TLabel")
-        self.pending.configure(text=t.STATUS_PENDING.format(n=state.pending))
-        if state.last_sync is None:
-            self.last_sync.configure(text=t.STATUS_NEVER_SYNCED)
-        else:
-            self.last_sync.configure(text=t.STATUS_LAST_SYNC.format(when=when_text(state.last_sync)))
+            connection = (f"● {t.STATUS_OFFLINE}", "StatusError.TLabel")
+        if self._shown.get("connection") != connection:
+            self._shown["connection"] = connection
+            self.connection.configure(text=connection[0], style=connection[1])
+        self._text(self.pending, "pending", t.STATUS_PENDING.format(n=state.pending))
+        self._text(self.last_sync, "last_sync", t.STATUS_NEVER_SYNCED if state.last_sync is None
+                   else t.STATUS_LAST_SYNC.format(when=when_text(state.last_sync)))
         if state.progress is None:
-            if self.progress is not None:
+            if self.progress is not None and self._shown.get("progress") is not None:
                 self.progress.pack_forget()
+                self._shown["progress"] = None
         else:
             if self.progress is None:
                 self.progress = tb.Progressbar(self, length=140, maximum=1.0, mode="determinate")
-            self.progress.configure(value=max(0.0, min(1.0, state.progress)))
-            if not self.progress.winfo_ismapped():
-                self.progress.pack(side="left", padx=(0, 16), after=self.pending)
+            value = round(max(0.0, min(1.0, state.progress)), 2)  # a step of 1 % is what 140 px show
+            if self._shown.get("progress") != value:
+                self.progress.configure(value=value)
+                if self._shown.get("progress") is None:
+                    self.progress.pack(side="left", padx=(0, 16), after=self.pending)
+                self._shown["progress"] = value
         if state.notice:
             self.say(state.notice)
+
+    def _text(self, widget: tk.Misc, key: str, text: str) -> None:
+        if self._shown.get(key) != text:
+            self._shown[key] = text
+            widget.configure(text=text)  # type: ignore[call-arg]
 
     def say(self, text: str) -> None:
         """A short line that stays until the next one («Черновик сохранён в 10:15.»)."""
