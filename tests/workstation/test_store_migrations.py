@@ -53,7 +53,7 @@ def test_first_schema_upgrades_with_data_intact(tmp_path: Path) -> None:
 
     store = open_database(db, key, clock=Clock())
     try:
-        assert current_revision(store.engine) == head_revision() == "0002"
+        assert current_revision(store.engine) == head_revision() == "0003"
         assert list(tmp_path.glob("store.db.before-0001-*")), "the old file is copied aside before upgrading"
         with store.reading() as s:
             case = cases.get(s, "0101-001-251120-0001")

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -259,6 +260,7 @@ class OutboxRow(Base):
     """A change to send to the central server, written in the same transaction as the change."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "device_seq", sqlite_where=text("acked_at IS NULL")),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     device_seq: Mapped[int] = mapped_column(Integer, unique=True)
