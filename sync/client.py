@@ -29,6 +29,7 @@ Errors (all `SyncError`; the message is Russian and can be shown as is):
 from __future__ import annotations
 
 import contextlib
+import gc
 import gzip
 import json
 import logging
@@ -156,6 +157,9 @@ class LocalPort(Protocol):
 
     def pending_count(self) -> int: ...
 
+    # Optional: `pending_after(seq, limit)` — pending rows numbered above `seq`; with it the next
+    # push batch is sent while the previous one's acknowledgement is being written.
+
     def record_push(self, response: PushResponse) -> None: ...
 
     def apply_pages(self, pages: list[ChangesPage], catalogs: dict[str, CatalogBundle]) -> None: ...
@@ -224,7 +228,7 @@ def _call(session: requests.Session, method: str, url: str, *, timeout: tuple[fl
                                                                      separators=(",", ":")).encode()
         hdrs["Content-Type"] = "application/json"
         if len(data) > GZIP_ABOVE:
-            data = gzip.compress(data, 5)
+            data = gzip.compress(data, 3)
             hdrs["Content-Encoding"] = "gzip"
     try:
         resp = session.request(method, url, data=data, params=params, headers=hdrs, timeout=timeout)
@@ -374,15 +378,25 @@ class SyncClient:
         raise ServerBusy(m.NEW_EPOCH, 409)
 
     def push_all(self, port: LocalPort, summary: SyncSummary | None = None) -> SyncSummary:
+        """Send pending mutations batch by batch. When a batch is fully applied and the port can
+        read past it (`pending_after`), the next batch goes out on a helper thread while this one's
+        acknowledgement is written locally: the server and the local store work at the same time.
+        (Safe: if the local write fails, the next start re-sends both and the server answers
+        `duplicate` — it applies each sequence number once.)"""
         summary = summary or SyncSummary()
         rebases = 0
+        read_ahead = getattr(port, "pending_after", None)
+        ahead: _Call | None = None
         while True:
-            batch = port.pending(self.batch_size)
-            if not batch:
-                return summary
-            state = port.sync_state()
+            if ahead is not None:
+                batch, epoch, call, ahead = ahead.batch, ahead.epoch, ahead, None
+            else:
+                batch = port.pending(self.batch_size)
+                if not batch:
+                    return summary
+                epoch, call = port.sync_state().epoch, None
             try:
-                resp = self.push_batch(state.epoch, batch)
+                resp = call.result() if call is not None else self.push_batch(epoch, batch)
             except _Gap as gap:
                 rebases += 1
                 if rebases > 3:
@@ -392,12 +406,22 @@ class SyncClient:
                 else:
                     port.rebase(None, gap.last_applied)
                 continue
-            if state.epoch is not None and resp.epoch != state.epoch:
-                log.warning("server epoch changed: %s → %s", state.epoch, resp.epoch)
+            if epoch is not None and resp.epoch != epoch:
+                log.warning("server epoch changed: %s → %s", epoch, resp.epoch)
                 port.rebase(resp.epoch, resp.last_applied_seq)
                 summary.epoch_changed = True
                 raise _EpochChanged()
-            port.record_push(resp)
+            complete = resp.last_applied_seq >= batch[-1].seq
+            if complete and read_ahead is not None:
+                following = read_ahead(batch[-1].seq, self.batch_size)
+                if following:
+                    ahead = _Call(self.push_batch, epoch or resp.epoch, following)
+            try:
+                port.record_push(resp)
+            except BaseException:
+                if ahead is not None:
+                    ahead.wait()  # the session is not left in use by the helper
+                raise
             for r in resp.results:
                 if r.status == "duplicate":
                     summary.duplicates += 1
@@ -407,7 +431,7 @@ class SyncClient:
                     summary.pushed += 1
                 if (r.original or r.status) == "conflict":
                     summary.conflicts += 1
-            if resp.last_applied_seq < batch[-1].seq:
+            if not complete:
                 return summary  # the server kept the rest back: try again on the next round
 
     def pull_all(self, port: LocalPort, summary: SyncSummary | None = None,
@@ -417,24 +441,34 @@ class SyncClient:
         first = self.changes(state.cursor)
         if first is None:
             return summary
-        pages = _Prefetch(self, first, self.max_pages)
-        try:
-            group: list[ChangesPage] = []
-            for page in pages:
-                if state.epoch is not None and page.epoch != state.epoch:
-                    server = self.status()
-                    port.rebase(page.epoch, server.last_applied_seq)
-                    raise _EpochChanged()
-                if group and (page.reset or sum(len(p.changes) for p in group) >= self.group_records):
+        # Read ahead a whole group: while one group is applied the next one arrives, instead of
+        # the helper stopping after two pages and the store then waiting on the server.
+        ahead = max(2, -(-self.group_records // max(1, len(first.changes))) + 1)
+        pages = _Prefetch(self, first, self.max_pages, ahead=min(ahead, 12))
+        catching_up = fewer_gc_passes() if first.more else contextlib.nullcontext()
+        with catching_up:
+            try:
+                group: list[ChangesPage] = []
+                for page in pages:
+                    if state.epoch is not None and page.epoch != state.epoch:
+                        server = self.status()
+                        port.rebase(page.epoch, server.last_applied_seq)
+                        raise _EpochChanged()
+                    if group and page.reset:
+                        self._apply(port, group, summary, progress)
+                        group = []
+                    group.append(page)
+                    if not page.more:
+                        break
+                    # Apply when the group is full, or at once when no further page has arrived yet
+                    # (the store never idles while pages are on their way).
+                    if sum(len(p.changes) for p in group) >= self.group_records or not pages.ready():
+                        self._apply(port, group, summary, progress)
+                        group = []
+                if group:
                     self._apply(port, group, summary, progress)
-                    group = []
-                group.append(page)
-                if not page.more:
-                    break
-            if group:
-                self._apply(port, group, summary, progress)
-        finally:
-            pages.close()
+            finally:
+                pages.close()
         return summary
 
     def _apply(self, port: LocalPort, group: list[ChangesPage], summary: SyncSummary,
@@ -452,17 +486,78 @@ class SyncClient:
             progress(min(0.99, summary.pages / (summary.pages + 1)))
 
 
+class _Call:
+    """`push_batch(epoch, batch)` running on a helper thread; `result()` waits and returns or raises."""
+
+    def __init__(self, fn: Callable[[str | None, list[Mutation]], PushResponse], epoch: str | None,
+                 batch: list[Mutation]) -> None:
+        self.epoch = epoch
+        self.batch = batch
+        self._value: PushResponse | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), name="sync-push", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[str | None, list[Mutation]], PushResponse]) -> None:
+        try:
+            self._value = fn(self.epoch, self.batch)
+        except BaseException as exc:
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> PushResponse:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, int, int] | None = None
+BULK_GC_THRESHOLD = 200_000  # allocations between young collections while catching up
+
+
+@contextlib.contextmanager
+def fewer_gc_passes() -> Iterator[None]:
+    """Rarer cyclic-GC passes while a catch-up parses and applies pages.
+
+    A page is ~200,000 fresh dicts, lists and strings; with the default thresholds every few
+    hundred allocations start a young collection and every couple of pages a full one that walks
+    everything alive (the pages held for the current transaction included): that cost more than
+    parsing itself. Reference counting still frees the pages; cycles are collected as usual once
+    the catch-up ends (the old thresholds come back, nesting-safe across threads)."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(_gc_saved[0], BULK_GC_THRESHOLD), *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
+                _gc_saved = None
+
+
 class _Prefetch:
-    """Pages after `first`, fetched by a helper thread one ahead while the caller applies, so the
-    server, the network and the local store work at the same time during a catch-up."""
+    """Pages after `first`, fetched by a helper thread up to `ahead` pages ahead while the caller
+    applies, so the server, the network and the local store work at the same time during a
+    catch-up."""
 
     _END = object()
 
-    def __init__(self, client: SyncClient, first: ChangesPage, limit: int) -> None:
+    def __init__(self, client: SyncClient, first: ChangesPage, limit: int, ahead: int = 2) -> None:
         self.client = client
         self.first = first
         self.limit = limit
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -479,6 +574,10 @@ class _Prefetch:
             if isinstance(item, BaseException):
                 raise item
             yield item
+
+    def ready(self) -> bool:
+        """A fetched page (or the end) is waiting."""
+        return not self._queue.empty()
 
     def _run(self) -> None:
         cursor, count = self.first.cursor, 1

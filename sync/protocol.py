@@ -59,29 +59,44 @@ def check_json_value(value: Any, depth: int = 0) -> Any:
     """Refuse what a database or a JSON reader would choke on: NUL characters, NaN, deep nesting.
 
     Pydantic has already made sure `value` is JSON-shaped; this keeps a malformed payload a 422
-    instead of a database error (PostgreSQL refuses U+0000 in text).
+    instead of a database error (PostgreSQL refuses U+0000 in text). One loop over an explicit
+    stack (every pushed mutation's payload passes here: no call per value).
     """
-    if depth > MAX_DEPTH:
-        raise ValueError("payload nested too deeply")
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("NUL character in a string")
-        if len(value) > MAX_STRING:
-            raise ValueError("string too long")
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("non-finite number")
-    elif isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) > MAX_SEQ:
+    stack: list[tuple[Any, int]] = [(value, depth)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, level = pop()
+        if level > MAX_DEPTH:
+            raise ValueError("payload nested too deeply")
+        kind = type(item)
+        if kind is str or isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("NUL character in a string")
+            if len(item) > MAX_STRING:
+                raise ValueError("string too long")
+        elif kind is dict or isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str) or "\x00" in key or len(key) > 200:
+                    raise ValueError("bad key")
+                if type(child) is str:  # the common leaf, checked in place
+                    if "\x00" in child:
+                        raise ValueError("NUL character in a string")
+                    if len(child) > MAX_STRING:
+                        raise ValueError("string too long")
+                    if level >= MAX_DEPTH:
+                        raise ValueError("payload nested too deeply")
+                else:
+                    push((child, level + 1))
+        elif kind is list or isinstance(item, list):
+            for child in item:
+                push((child, level + 1))
+        elif kind is bool or item is None:
+            pass
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ValueError("non-finite number")
+        elif isinstance(item, int) and abs(item) > MAX_SEQ:
             raise ValueError("integer out of range")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str) or "\x00" in key or len(key) > 200:
-                raise ValueError("bad key")
-            check_json_value(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            check_json_value(item, depth + 1)
     return value
 
 

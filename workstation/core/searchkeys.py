@@ -24,8 +24,12 @@ def fold(text: str) -> str:
     return " ".join(text.lower().replace("ё", "е").split())
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+
+
 def digits(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if "0" <= ch <= "9")
+    """The ASCII digits of `text`, in order."""
+    return _NOT_DIGITS.sub("", text) if text else ""
 
 
 def phone_key(phone: str | None) -> str:

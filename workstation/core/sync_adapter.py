@@ -20,9 +20,11 @@ Server records are applied as the server's word: status, answers, history, confl
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, text, update
@@ -142,11 +144,20 @@ class StorePort:
             return LocalState(epoch=get_setting(s, EPOCH), cursor=get_setting(s, CURSOR))
 
     def pending(self, limit: int) -> list[Mutation]:
-        with self.store.reading() as s:  # our own rows: built without re-validating every payload
-            return [Mutation.model_construct(seq=r.device_seq, id=r.id, entity=r.entity, entity_id=r.entity_id,
-                                             op=r.op, base_version=r.base_version, payload=r.payload or {},
-                                             client_time=r.created_at)
-                    for r in outbox.pending(s, limit)]
+        """`outbox.pending` as protocol mutations: plain SQL (the partial index of pending rows) and
+        our own payloads built without re-validating them."""
+        return self.pending_after(0, limit)
+
+    def pending_after(self, seq: int, limit: int) -> list[Mutation]:
+        """Pending rows numbered above `seq`, in order (the next push batch, read ahead)."""
+        with self.store.reading() as s:
+            rows = _driver(s).execute(
+                "SELECT device_seq, id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
+                "WHERE acked_at IS NULL AND device_seq > ? ORDER BY device_seq LIMIT ?", (seq, limit)).fetchall()
+        return [Mutation.model_construct(seq=n, id=row_id, entity=entity, entity_id=entity_id, op=op,
+                                         base_version=base, payload=(_loads(payload) if payload else None) or {},
+                                         client_time=datetime.fromisoformat(created) if created else None)
+                for n, row_id, entity, entity_id, op, base, payload, created in rows]
 
     def pending_count(self) -> int:
         with self.store.reading() as s:
@@ -246,10 +257,11 @@ def apply_records(s: Session, records: list[tuple[str, str, dict[str, Any]]], *,
     cases = [d for k, _i, d in records if k == KIND_CASE]
     applicants = [d for k, _i, d in records if k == KIND_APPLICANT]
     applicants.extend(d["applicant"] for d in cases if isinstance(d.get("applicant"), dict))
+    written: set[str] = set()
     if applicants:
-        _apply_applicants(s, list(_last_by_id(applicants).values()), now)
+        written = _apply_applicants(s, list(_last_by_id(applicants).values()), now)
     if cases:
-        _apply_cases(s, list(_last_by_id(cases).values()), now)
+        _apply_cases(s, list(_last_by_id(cases).values()), now, written)
     staff = [d for k, _i, d in records if k == KIND_STAFF]
     if staff:
         _apply_staff(s, list(_last_by_id(staff).values()), now)
@@ -262,6 +274,8 @@ def apply_records(s: Session, records: list[tuple[str, str, dict[str, Any]]], *,
 
 def _pending_ids(s: Session, entity: str, ids: list[str]) -> set[str]:
     """Ids among `ids` with outbox rows not yet acknowledged (their local state wins for now)."""
+    if _driver(s).execute("SELECT 1 FROM outbox WHERE acked_at IS NULL LIMIT 1").fetchone() is None:
+        return set()  # nothing pending at all (the partial index answers at once)
     return {row[0] for row in _select_in(s, "SELECT entity_id FROM outbox WHERE acked_at IS NULL AND entity = ? "
                                          "AND entity_id IN ({})", ids, (entity,))}
 
@@ -285,11 +299,21 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
 # decimals as text, 0/1): a fresh workstation takes 100,000 records without ORM overhead.
 # `test_sync_adapter.py` reads such rows back through the models to keep the two in step.
 def _ts(value: Any) -> str | None:
+    return _ts_text(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _ts_text(value: str) -> str | None:  # a record repeats its times (accepted_at, history, intake end)
     parsed = _dt(value)
     return None if parsed is None else parsed.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _day(value: Any) -> str | None:
+    return _day_text(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _day_text(value: str) -> str | None:  # dates repeat a lot (days of acceptance, due dates)
     parsed = _date(value)
     return None if parsed is None else parsed.isoformat()
 
@@ -299,8 +323,11 @@ try:  # orjson writes the same compact UTF-8 JSON as the store's `dumps`, severa
 
     def _dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
+
+    _loads: Callable[[str], Any] = orjson.loads
 except ImportError:  # pragma: no cover - orjson is a dependency; the standard library still works
     _dumps = dumps
+    _loads = json.loads
 
 
 def _js(value: Any) -> str | None:
@@ -308,6 +335,14 @@ def _js(value: Any) -> str | None:
 
 
 def _money_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _money_str(value)
+    parsed = _money(value)
+    return None if parsed is None else str(parsed)
+
+
+@lru_cache(maxsize=1024)
+def _money_str(value: str) -> str | None:  # fees come from a few tariffs
     parsed = _money(value)
     return None if parsed is None else str(parsed)
 
@@ -345,7 +380,8 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _apply_applicants(s: Session, records: list[dict[str, Any]], now: datetime) -> None:
+def _apply_applicants(s: Session, records: list[dict[str, Any]], now: datetime) -> set[str]:
+    """Write applicant cards (with their documents and search entries); the ids written."""
     ids = [r["id"] for r in records]
     pending = _pending_ids(s, "applicant", ids)
     existing: dict[str, int] = dict(_select_in(s, "SELECT id, pk FROM applicants WHERE id IN ({})", ids))
@@ -383,7 +419,7 @@ def _apply_applicants(s: Session, records: list[dict[str, Any]], now: datetime) 
                                            snils=r.get("snils"), inn=r.get("inn"), phone=r.get("phone"),
                                            passports=tuple(passports))))
     if not rows:
-        return
+        return set()
     raw = _driver(s)
     for chunk in _chunks(old_ids):  # the server's list of documents replaces ours
         raw.execute(f"DELETE FROM identity_documents WHERE applicant_id IN ({_marks(len(chunk))})", chunk)
@@ -393,16 +429,21 @@ def _apply_applicants(s: Session, records: list[dict[str, Any]], now: datetime) 
     known = set(old_pks)
     search.write_index(s, [row for row in fts if row[0] in known], replace=True)
     search.write_index(s, [row for row in fts if row[0] not in known], replace=False)
+    return {row[1] for row in rows}
 
 
-def _apply_cases(s: Session, records: list[dict[str, Any]], now: datetime) -> None:
+def _apply_cases(s: Session, records: list[dict[str, Any]], now: datetime,
+                 written: set[str] | None = None) -> None:
+    """Write cases and their status history; `written`: applicant ids just written (known to exist)."""
     ids = [r["id"] for r in records]
     pending = _pending_ids(s, "case", ids)
     existing = {row[0] for row in _select_in(s, "SELECT id FROM cases WHERE id IN ({})", ids)}
     bundle_ids = [str(r["bundle_id"]) for r in records if r.get("bundle_id")]
     bundles = {row[0] for row in _select_in(s, "SELECT id FROM bundles WHERE id IN ({})", bundle_ids)}
-    applicant_ids = list({str(r["applicant_id"]) for r in records if isinstance(r.get("applicant_id"), str)})
-    known = {row[0] for row in _select_in(s, "SELECT id FROM applicants WHERE id IN ({})", applicant_ids)}
+    written = written or set()
+    applicant_ids = list({str(r["applicant_id"]) for r in records if isinstance(r.get("applicant_id"), str)}
+                         - written)
+    known = written | {row[0] for row in _select_in(s, "SELECT id FROM applicants WHERE id IN ({})", applicant_ids)}
     stamp = now.astimezone(UTC).isoformat(timespec="microseconds")
     rows, history, replaced, numbers = [], [], [], []
     for r in records:
