@@ -4,7 +4,9 @@ One encrypted store is filled by the demo generator (`workstation.core.demo`), t
 an unencrypted file with `sqlcipher_export` (same SQLite library, same rows, same indexes), and
 the same operations are timed on both in this run: the unencrypted figures are the baselines,
 so every ratio is the cost of encryption. Accept and open are whole units of work, commit and
-fsync included (synchronous = FULL, as the app runs). `--quick` uses 20,000 cases.
+fsync included (synchronous = FULL, as the app runs), back to back; WAL checkpoints run on the
+store's own background thread as in the app (`wal_checkpoints.py`), concurrently with the loop
+when it allows no pause. `--quick` uses 20,000 cases.
 """
 
 from __future__ import annotations
