@@ -105,8 +105,9 @@ def ready(root):
         if "Рабочее место не может открыть свои данные" not in shown:
             root.after(50, check)
             return
-        focus = root.focus_get()  # None until the window has the focus (later on a busy machine)
-        if focus is None:
+        focus = root.focus_get()
+        if focus is None:  # Xvfb has no window manager: another test's window may hold the X focus
+            root.focus_force()
             root.after(50, check)
             return
         print("SCREEN", shown, flush=True)
