@@ -25,6 +25,7 @@ from workstation.ui.tasks import Lane
 from workstation.ui.typed_applicant import typed_applicant, typed_name
 from workstation.ui.widgets.columns import set_samples
 from workstation.ui.widgets.masked import WatchedEntry
+from workstation.ui.widgets.result_keys import enter_list, leave_list_at_top
 
 if TYPE_CHECKING:
     from workstation.ui.shell import Shell
@@ -239,21 +240,10 @@ class ApplicantScreen(Screen):
             self.run_search()
             self._into_list_when_found = True
             return "break"
-        children = self.results.get_children()
-        if children:
-            self.results.focus_set()
-            current = self.results.selection() or (children[0],)
-            self.results.selection_set(current[0])
-            self.results.focus(current[0])
-        return "break"
+        return enter_list(self.results)
 
     def _results_up(self, _event: tk.Event) -> str | None:
-        children = self.results.get_children()
-        selected = self.results.selection()
-        if not children or (selected and selected[0] == children[0]):
-            self.search.focus_set()
-            return "break"
-        return None
+        return leave_list_at_top(self.results, self.search)
 
     # --- choosing ----------------------------------------------------------------------------
     def choose(self) -> None:

@@ -20,6 +20,7 @@ from workstation.ui.keys import Action
 from workstation.ui.router import Screen
 from workstation.ui.tasks import Lane
 from workstation.ui.widgets.masked import WatchedEntry
+from workstation.ui.widgets.result_keys import enter_list, leave_list_at_top
 
 if TYPE_CHECKING:
     from forms.model import Service
@@ -334,20 +335,10 @@ class PickerScreen(Screen):
 
     # --- keys --------------------------------------------------------------------------------
     def _to_results(self, _event: tk.Event) -> str:
-        children = self.results.get_children()
-        if children:
-            self.results.focus_set()
-            current = self.results.selection() or (children[0],)
-            self.results.focus(current[0])
-        return "break"
+        return enter_list(self.results)
 
     def _results_up(self, _event: tk.Event) -> str | None:
-        children = self.results.get_children()
-        selected = self.results.selection()
-        if not children or (selected and selected[0] == children[0]):
-            self.search.focus_set()
-            return "break"
-        return None
+        return leave_list_at_top(self.results, self.search)
 
     def open_selected(self) -> None:
         service = self.selected_service()
