@@ -28,13 +28,16 @@ Errors (all `SyncError`; the message is Russian and can be shown as is):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import gzip
+import http.client
 import json
 import logging
 import queue
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +48,7 @@ from typing import Any, Protocol
 import keyring
 import keyring.errors
 import requests
+import urllib3.exceptions
 from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 
@@ -216,6 +220,31 @@ def _retry_after(resp: requests.Response, body: ErrorBody | None) -> float | Non
         return None
 
 
+def _stale_connection(exc: BaseException) -> bool:
+    """The request failed because the connection was dropped before any answer arrived (a pooled
+    keep-alive connection the server had closed: reset, «Remote end closed connection without
+    response», «Connection aborted.») — not a refused or timed-out connection, not an HTTP error."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    dropped = False
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError,
+                          urllib3.exceptions.NewConnectionError, ConnectionRefusedError)):
+            return False  # the server is not there (or too slow): the worker's backoff decides
+        aborted = isinstance(e, urllib3.exceptions.ProtocolError) and "aborted" in str(e.args[0] if e.args else "")
+        dropped = dropped or aborted or isinstance(e, (ConnectionResetError, BrokenPipeError,
+                                                       http.client.RemoteDisconnected))
+        stack.extend(a for a in e.args if isinstance(a, BaseException))
+        for linked in (e.__cause__, e.__context__):
+            if linked is not None:
+                stack.append(linked)
+    return dropped
+
+
 def _call(session: requests.Session, method: str, url: str, *, timeout: tuple[float, float],
           token: str | None = None, payload: Any = None, params: dict[str, Any] | None = None,
           headers: dict[str, str] | None = None) -> requests.Response:
@@ -231,7 +260,16 @@ def _call(session: requests.Session, method: str, url: str, *, timeout: tuple[fl
             data = gzip.compress(data, 3)
             hdrs["Content-Encoding"] = "gzip"
     try:
-        resp = session.request(method, url, data=data, params=params, headers=hdrs, timeout=timeout)
+        try:
+            resp = session.request(method, url, data=data, params=params, headers=hdrs, timeout=timeout)
+        except requests.ConnectionError as exc:
+            # A keep-alive connection the server closed meanwhile (e.g. uvicorn drops it after an
+            # unhandled error): once, at once, on a new connection. Safe: a pull is a GET and a push
+            # is idempotent by its sequence numbers. Timeouts and HTTP errors are never retried here.
+            if not _stale_connection(exc):
+                raise
+            log.info("the server closed a kept-alive connection; the request is sent once more")
+            resp = session.request(method, url, data=data, params=params, headers=hdrs, timeout=timeout)
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise Offline(m.OFFLINE) from exc
     except requests.RequestException as exc:
@@ -274,6 +312,18 @@ def _parse_page(resp: requests.Response) -> ChangesPage:
     except (ValueError, KeyError, TypeError) as exc:
         raise ProtocolError(m.PROTOCOL_ERROR) from exc
     return ChangesPage.model_construct(epoch=epoch, cursor=cursor, more=more, reset=reset, changes=changes)
+
+
+_HEAD = re.compile(rb'\{"epoch":"([0-9A-Za-z_.:=+/-]*)","cursor":"([0-9A-Za-z_.:=+/-]*)","more":(true|false)[,}]')
+
+
+def _page_head(body: bytes) -> tuple[str, str, bool] | None:
+    """(epoch, cursor, more) from the start of a changes page as the server writes it, without
+    parsing the page (the next page can be asked for meanwhile); None when the body starts otherwise."""
+    found = _HEAD.match(body, 0, 512)
+    if found is None:
+        return None
+    return found.group(1).decode(), found.group(2).decode(), found.group(3) == b"true"
 
 
 def _parse(model: type[Any], resp: requests.Response) -> Any:
@@ -348,6 +398,10 @@ class SyncClient:
 
     def changes(self, cursor: str | None, limit: int | None = None) -> ChangesPage | None:
         """The next page, or None when the server says nothing is new (304)."""
+        resp = self._changes_response(cursor, limit)
+        return None if resp is None else _parse_page(resp)
+
+    def _changes_response(self, cursor: str | None, limit: int | None = None) -> requests.Response | None:
         params: dict[str, Any] = {"limit": limit or self.page_size}
         headers = {}
         if cursor:
@@ -358,7 +412,7 @@ class SyncClient:
             return None
         if resp.status_code == 409:
             raise ProtocolError(m.PROTOCOL_ERROR)
-        return _parse_page(resp)
+        return resp
 
     def catalog(self, version: str) -> CatalogBundle:
         return _parse(CatalogBundle, self._request("GET", f"{PREFIX}/catalogs/{requests.utils.quote(version)}"))
@@ -444,9 +498,10 @@ class SyncClient:
         # Read ahead a whole group: while one group is applied the next one arrives, instead of
         # the helper stopping after two pages and the store then waiting on the server.
         ahead = max(2, -(-self.group_records // max(1, len(first.changes))) + 1)
-        pages = _Prefetch(self, first, self.max_pages, ahead=min(ahead, 12))
+        gate = _ParseGate()
+        pages = _Prefetch(self, first, self.max_pages, ahead=min(ahead, 12), gate=gate)
         catching_up = fewer_gc_passes() if first.more else contextlib.nullcontext()
-        with catching_up:
+        with catching_up, gate.applying_here():
             try:
                 group: list[ChangesPage] = []
                 for page in pages:
@@ -455,7 +510,7 @@ class SyncClient:
                         port.rebase(page.epoch, server.last_applied_seq)
                         raise _EpochChanged()
                     if group and page.reset:
-                        self._apply(port, group, summary, progress)
+                        self._apply(port, group, summary, progress, gate)
                         group = []
                     group.append(page)
                     if not page.more:
@@ -463,22 +518,25 @@ class SyncClient:
                     # Apply when the group is full, or at once when no further page has arrived yet
                     # (the store never idles while pages are on their way).
                     if sum(len(p.changes) for p in group) >= self.group_records or not pages.ready():
-                        self._apply(port, group, summary, progress)
+                        self._apply(port, group, summary, progress, gate)
                         group = []
                 if group:
-                    self._apply(port, group, summary, progress)
+                    self._apply(port, group, summary, progress, gate)
+                if pages.failure is not None:
+                    raise pages.failure
             finally:
                 pages.close()
         return summary
 
     def _apply(self, port: LocalPort, group: list[ChangesPage], summary: SyncSummary,
-               progress: Callable[[float], None] | None) -> None:
+               progress: Callable[[float], None] | None, gate: _ParseGate | None = None) -> None:
         bundles: dict[str, CatalogBundle] = {}
         for page in group:
             for change in page.changes:
                 if change.kind == KIND_CATALOG and not port.has_catalog(change.id) and change.id not in bundles:
                     bundles[change.id] = self.catalog(change.id)
-        port.apply_pages(group, bundles)
+        with gate.writing() if gate is not None else contextlib.nullcontext():
+            port.apply_pages(group, bundles)
         summary.pages += len(group)
         summary.pulled += sum(len(p.changes) for p in group)
         summary.catalogs.extend(bundles)
@@ -546,17 +604,75 @@ def fewer_gc_passes() -> Iterator[None]:
                 _gc_saved = None
 
 
+_gates: dict[int, _ParseGate] = {}  # applying thread → the gate of its pull
+PARSE_WAIT_S = 2.0  # a parse waits at most this long for the store's turn to end (a safety valve)
+
+
+class _ParseGate:
+    """Turns for the GIL during a catch-up.
+
+    The store's writes (`executemany`) give up the GIL for every row and must win it back; a page
+    parse on the helper thread is one long C call that holds it. Running both at once makes every
+    row of the store wait for the parse — the two end up taking turns anyway, the slow way. So the
+    helper parses only while the applying thread is not building or writing rows: while it commits
+    (`store_committing()`, called by the port just before its commit; SQLite releases the GIL for
+    the whole commit), waits for a page, or does anything else. Fetching is never held back."""
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+
+    @contextlib.contextmanager
+    def applying_here(self) -> Iterator[None]:
+        _gates[threading.get_ident()] = self
+        try:
+            yield
+        finally:
+            _gates.pop(threading.get_ident(), None)
+            self._open.set()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        self._open.clear()
+        try:
+            yield
+        finally:
+            self._open.set()
+
+    def committing(self) -> None:
+        self._open.set()
+
+    def wait(self, timeout: float = PARSE_WAIT_S) -> None:
+        self._open.wait(timeout)
+
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+
+def store_committing() -> None:
+    """For `LocalPort.apply_pages`: the rows are written, the commit follows (a GIL-free stretch in
+    which the pull's helper thread may parse the next pages). A no-op outside a pull."""
+    gate = _gates.get(threading.get_ident())
+    if gate is not None:
+        gate.committing()
+
+
 class _Prefetch:
     """Pages after `first`, fetched by a helper thread up to `ahead` pages ahead while the caller
     applies, so the server, the network and the local store work at the same time during a
-    catch-up."""
+    catch-up (parsed in the store's pauses, see `_ParseGate`)."""
 
     _END = object()
 
-    def __init__(self, client: SyncClient, first: ChangesPage, limit: int, ahead: int = 2) -> None:
+    def __init__(self, client: SyncClient, first: ChangesPage, limit: int, ahead: int = 2,
+                 gate: _ParseGate | None = None) -> None:
         self.client = client
         self.first = first
         self.limit = limit
+        self.gate = gate
+        self.ahead = ahead
+        self.failure: BaseException | None = None
+        self._unparsed = 0  # fetched, not yet in the queue
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -572,25 +688,58 @@ class _Prefetch:
             if item is self._END:
                 return
             if isinstance(item, BaseException):
-                raise item
+                self.failure = item  # raised by the caller once the pages before it are applied
+                return
             yield item
 
     def ready(self) -> bool:
-        """A fetched page (or the end) is waiting."""
-        return not self._queue.empty()
+        """A page (or the end) is waiting, or one has arrived and waits to be parsed."""
+        return self._unparsed > 0 or not self._queue.empty()
 
     def _run(self) -> None:
-        cursor, count = self.first.cursor, 1
+        """Fetch ahead while the store writes (the next cursor is read from the head of the body);
+        parse when the gate is open, or when nothing more can be fetched before parsing."""
+        cursor, count, fetching = self.first.cursor, 1, True
+        fetched: collections.deque[tuple[requests.Response | None, ChangesPage | None]] = collections.deque()
+        failure: BaseException | None = None  # a failed fetch: reported after the pages before it
         try:
-            while not self._stop.is_set() and count < self.limit:
-                page = self.client.changes(cursor)
-                if page is None:
+            while not self._stop.is_set():
+                gate_open = self.gate is None or self.gate.is_open()
+                if fetched and (gate_open or not fetching or len(fetched) >= self.ahead):
+                    if self.gate is not None:
+                        self.gate.wait()
+                    resp, page = fetched.popleft()
+                    if page is None:
+                        assert resp is not None
+                        page = _parse_page(resp)
+                    del resp
+                    self._put(page)
+                    self._unparsed -= 1
+                    continue
+                if not fetching:
                     break
-                self._put(page)
+                try:
+                    resp = self.client._changes_response(cursor)
+                except BaseException as exc:
+                    failure, fetching = exc, False
+                    continue
+                if resp is None:
+                    fetching = False
+                    continue
+                head = _page_head(resp.content)
+                if head is None:  # not the usual layout: parse now for the cursor
+                    parsed = _parse_page(resp)
+                    head = (parsed.epoch, parsed.cursor, parsed.more)
+                    fetched.append((None, parsed))
+                else:
+                    fetched.append((resp, None))
+                self._unparsed += 1
                 count += 1
-                if not page.more or page.epoch != self.first.epoch:
-                    break
-                cursor = page.cursor
+                epoch, cursor, more = head
+                if not more or epoch != self.first.epoch or count >= self.limit:
+                    fetching = False
+            if failure is not None:
+                self._put(failure)
         except BaseException as exc:
             self._put(exc)
         self._put(self._END)
