@@ -11,7 +11,10 @@ method of `StorePort` is one store transaction:
 * `apply_pages` applies pages of server records and saves the cursor in the same transaction —
   bulk statements, so a fresh workstation takes 100,000 records in seconds. A record of an entity
   with local changes not yet pushed is skipped: the local change wins until the server has it,
-  and its echo brings the merged state back;
+  and its echo brings the merged state back. An echo does not always come — a change whose value
+  was already in place, or one the server had applied before a lost answer, makes no new version —
+  so the skipped record is kept aside (`DEFERRED`) and applied when the push that acknowledges the
+  entity's changes shows the server's version is no newer than it;
 * `rebase` / `renumber` repair the outbox after a server or a local restore.
 
 Server records are applied as the server's word: status, answers, history, conflict flags and
@@ -63,6 +66,9 @@ CURSOR = "sync.cursor"
 EPOCH = "sync.epoch"
 SERVER = "sync.server"  # {"url", "device_id", "name", "office_code", "workstation_code", "enrolled_at"}
 REJECTIONS = "sync.rejections"
+# Server records skipped because the entity had local changes not yet pushed, by kind then id
+# (the newest version of each): released when those changes are acknowledged (`_release_deferred`).
+DEFERRED = "sync.deferred"
 MAX_REJECTIONS_KEPT = 1000
 
 APPLICANT_FIELDS = ("surname", "name", "patronymic", "sex", "birth_place", "snils", "inn", "phone", "email",
@@ -201,6 +207,7 @@ class StorePort:
                     if model is not None:
                         s.execute(update(model).where(model.id == row.entity_id).values(sync_state="rejected"))
                 set_setting(s, REJECTIONS, kept[-MAX_REJECTIONS_KEPT:])
+            _release_deferred(s, response, now)
             if get_setting(s, EPOCH) is None:
                 set_setting(s, EPOCH, response.epoch)
 
@@ -211,6 +218,7 @@ class StorePort:
             if epoch is not None:
                 set_setting(s, EPOCH, epoch)
                 set_setting(s, CURSOR, None)
+                set_setting(s, DEFERRED, {})  # the pull from the start brings what the server has now
         log.warning("sync rebased: outbox rows after %d will be sent again", last_applied_seq)
 
     def renumber(self, last_applied_seq: int) -> None:
@@ -235,6 +243,7 @@ class StorePort:
         with self.store.unit_of_work() as s:
             if pages[0].reset:
                 set_setting(s, CURSOR, None)
+                set_setting(s, DEFERRED, {})
             records = [(c.kind, c.id, c.data) for page in pages for c in page.changes]
             apply_records(s, records, now=self.store.now(), slice_rows=self.slice_rows)
             for bundle in catalogs.values():
@@ -281,6 +290,49 @@ def apply_records(s: Session, records: list[tuple[str, str, dict[str, Any]]], *,
             _apply_assignment(s, data)
         elif kind not in (KIND_CASE, KIND_APPLICANT, KIND_STAFF, KIND_CATALOG):
             log.info("unknown record kind from the server ignored: %s", kind)
+
+
+def _defer(s: Session, kind: str, records: list[dict[str, Any]]) -> None:
+    """Keep skipped server records (the newest version of each entity) until its push is answered."""
+    kept = dict(get_setting(s, DEFERRED, {}) or {})
+    of_kind = dict(kept.get(kind) or {})
+    for r in records:
+        old = of_kind.get(r["id"])
+        if old is None or int(old.get("version") or 0) <= int(r.get("version") or 0):
+            of_kind[r["id"]] = r
+    kept[kind] = of_kind
+    set_setting(s, DEFERRED, kept)
+
+
+def _release_deferred(s: Session, response: PushResponse, now: datetime) -> None:
+    """Apply the kept records of entities whose local changes are all acknowledged now, unless the
+    server answered with a newer version (its echo is on the way); then forget them."""
+    kept = get_setting(s, DEFERRED, {}) or {}
+    if not any(kept.values()):
+        return
+    answered: dict[tuple[str, str], int] = {}
+    seqs = [r.seq for r in response.results if r.version is not None]
+    if seqs:
+        rows = s.execute(select(OutboxRow.device_seq, OutboxRow.entity, OutboxRow.entity_id)
+                         .where(OutboxRow.device_seq.in_(seqs))).all()
+        entity_of = {seq: (entity, entity_id) for seq, entity, entity_id in rows}
+        for r in response.results:
+            key = entity_of.get(r.seq)
+            if key is not None and r.version is not None:
+                answered[key] = max(answered.get(key, 0), r.version)
+    left: dict[str, dict[str, Any]] = {}
+    release: list[tuple[str, str, dict[str, Any]]] = []
+    for kind in (KIND_APPLICANT, KIND_CASE):
+        records = dict(kept.get(kind) or {})
+        still = _pending_ids(s, kind, list(records))
+        left[kind] = {i: r for i, r in records.items() if i in still}
+        for i, r in records.items():
+            if i not in still and int(r.get("version") or 0) >= answered.get((kind, i), 0):
+                release.append((kind, i, r))
+    set_setting(s, DEFERRED, {k: v for k, v in left.items() if v})
+    if release:
+        apply_records(s, release, now=now)
+        log.info("sync applied %d server records kept while their local changes were pushed", len(release))
 
 
 def _slices(items: list[dict[str, Any]], size: int | None) -> Iterable[list[dict[str, Any]]]:
@@ -417,6 +469,8 @@ def _apply_applicants(s: Session, records: list[dict[str, Any]], now: datetime) 
     stamp = now.astimezone(UTC).isoformat(timespec="microseconds")
     rows, fts, old_pks, old_ids = [], [], [], []
     docs: dict[str, tuple[Any, ...]] = {}  # by id: the last one wins, as the upsert did
+    if pending:
+        _defer(s, KIND_APPLICANT, [r for r in records if r["id"] in pending])
     for r in records:
         aid = r["id"]
         if aid in pending:
@@ -476,6 +530,8 @@ def _apply_cases(s: Session, records: list[dict[str, Any]], now: datetime,
     known = written | {row[0] for row in _select_in(s, "SELECT id FROM applicants WHERE id IN ({})", applicant_ids)}
     stamp = now.astimezone(UTC).isoformat(timespec="microseconds")
     rows, history, replaced, numbers = [], [], [], []
+    if pending:
+        _defer(s, KIND_CASE, [r for r in records if r["id"] in pending])
     for r in records:
         cid = r["id"]
         if cid in pending:
