@@ -27,7 +27,7 @@ from forms.engine import Context
 from forms.model import Catalog
 from forms.versions import CatalogLibrary, CatalogUnavailable
 from workstation.core import cases, demo, search
-from workstation.core.database import Store, open_database, raw_execute
+from workstation.core.database import Store, open_database
 from workstation.core.models import Applicant, Case, IdentityDocument
 
 FULL_CASES = 1_000_000
@@ -159,9 +159,14 @@ def run(quick: bool) -> list[Figure]:
         report = demo.generate(store, catalog, n, seed=11, days=365, batch=10_000)
         generation_s = time.perf_counter() - start
         store.checkpoint()
-        raw_execute(store.engine, f"ATTACH DATABASE '{plain_path}' AS plain KEY ''")
-        raw_execute(store.engine, "SELECT sqlcipher_export('plain')")
-        raw_execute(store.engine, "DETACH DATABASE plain")
+        raw = store.engine.raw_connection()  # one connection: the store's checkpoint thread uses the pool too
+        try:
+            conn = raw.driver_connection
+            conn.execute(f"ATTACH DATABASE '{plain_path}' AS plain KEY ''")  # type: ignore[union-attr]
+            conn.execute("SELECT sqlcipher_export('plain')")  # type: ignore[union-attr]
+            conn.execute("DETACH DATABASE plain")  # type: ignore[union-attr]
+        finally:
+            raw.close()
         store.close()
         enc_size = enc_path.stat().st_size
         plain_size = plain_path.stat().st_size

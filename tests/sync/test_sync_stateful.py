@@ -327,9 +327,13 @@ def make_machine(db: ServerDb, live: LiveServer, app: Any, services: tuple[str, 
                     for f in edits)
 
             def replaced(e: dict[str, Any]) -> bool:
-                """Its author, or one who saw it, later replaced e's value: compare with that edit."""
+                """Its author, or one who saw it, later replaced e's value: compare with that edit. «Saw
+                it» includes knowing the same value put there by another edit (`knew_value`): when
+                that edit's author replaces its own value, the conflict entry's server side shows
+                the new one (docs/sync.md «Conflicts»)."""
                 return any(same_field(c, e) and applied[c["mutation"]] > applied[e["mutation"]]
-                           and (c["ws"] == e["ws"] or c["base"] >= applied[e["mutation"]]) for c in edits)
+                           and (c["ws"] == e["ws"] or c["base"] >= applied[e["mutation"]] or knew_value(c, e))
+                           for c in edits)
 
             for a in edits:
                 for b in edits:
