@@ -168,6 +168,7 @@ def run(quick: bool) -> list[Figure]:
         finally:
             raw.close()
         store.close()
+        os.sync()  # the export leaves gigabytes to write back: let that not land in the timed fsyncs
         enc_size = enc_path.stat().st_size
         plain_size = plain_path.stat().st_size
 
