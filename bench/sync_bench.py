@@ -30,6 +30,7 @@ import requests
 from sqlalchemy import Engine, create_engine, insert, text
 
 from bench.figures import Figure
+from sync.server.db import answers
 
 PG_URL = os.environ.get("MFC_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,22 +55,11 @@ class BenchDb:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _pg_ok() -> bool:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
 def new_db() -> BenchDb:
     from sync.server.db import make_engine, migrate
 
     folder = Path(tempfile.mkdtemp(prefix="mfc-sync-bench-"))
-    if _pg_ok():
+    if answers(PG_URL):
         schema = f"mfc_bench_{secrets.token_hex(4)}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:

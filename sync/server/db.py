@@ -64,6 +64,20 @@ def is_postgres(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def answers(url: str, timeout_s: int = 3) -> bool:
+    """Whether a PostgreSQL server at `url` accepts a connection and a query (tests and benchmarks
+    fall back to SQLite when it does not)."""
+    engine = create_engine(url, connect_args={"connect_timeout": timeout_s}, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """One write transaction, committed at the end of the block (rolled back on an exception)."""

@@ -30,7 +30,7 @@ from sync.client import SyncClient, SyncSummary, enrol, make_session
 from sync.server import admin
 from sync.server.app import create_app
 from sync.server.config import Settings
-from sync.server.db import make_engine, migrate
+from sync.server.db import answers, make_engine, migrate
 from sync.server.schema import metadata as schema_metadata
 from workstation.core import cases, demo
 from workstation.core.database import Store, open_database
@@ -44,14 +44,7 @@ START = datetime(2026, 11, 20, 11, 0, tzinfo=MSK)
 
 @functools.cache
 def pg_available() -> bool:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
+    return answers(PG_URL)
 
 
 # --- server databases ------------------------------------------------------------------------------
