@@ -1,8 +1,8 @@
 """Issue 6 figures for the desktop UI.
 
 * cold start to the login window ≤ 0.8 s, and ≤ 3× a bare Tk window measured in the same run
-  (both are fresh `python` processes on the same display; "ready" is the first window mapped
-  and laid out);
+  (both are fresh `python` processes on the same display, timed until their window is drawn on
+  the X server; see SETTLE); reported too: until the shell's login screen has taken over;
 * opening a 60-field form ≤ 100 ms (the real path: F5 list → form screen, layout included);
 * validation per keystroke ≤ 2 ms (what the form does with a typed character: record it,
   evaluate the form);
@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,38 +30,52 @@ from bench.figures import Figure, median, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 
-APP_PROBE = """
+# "On the screen" is the same test in both probes: every widget of the window mapped, then a
+# round trip to the X server (its Expose events are queued by then), `update` (they are drawn) and
+# a second round trip (the drawing has reached the server). The app's window opens with the login
+# card in plain Tk (SHOWN); the shell's login screen takes over once ttkbootstrap is built (READY).
+SETTLE = """
+def settle(root):
+    root.winfo_pointerxy()
+    root.update()
+    root.winfo_pointerxy()
+"""
+
+APP_PROBE = SETTLE + """
 import sys
 from pathlib import Path
 from workstation.paths import DataPaths
 from workstation.ui.app import run
 
+def shown(root):
+    settle(root)
+    sys.stdout.write("SHOWN\\n")
+    sys.stdout.flush()
+
 def ready(root):
+    settle(root)
     sys.stdout.write("READY\\n")
     sys.stdout.flush()
     root.after(0, root.destroy)
 
-run(DataPaths(Path(sys.argv[1])), on_ready=ready)
+run(DataPaths(Path(sys.argv[1])), on_ready=ready, on_shown=shown)
 """
 
-BARE_PROBE = """
+BARE_PROBE = SETTLE + """
 import sys
 import tkinter
 
 root = tkinter.Tk()
-tkinter.Label(root, text="x").pack()
-done = []
+label = tkinter.Label(root, text="x")
+label.pack()
 
 def ready(_event):
-    if done:
-        return
-    done.append(1)
-    root.update_idletasks()
-    sys.stdout.write("READY\\n")
+    settle(root)
+    sys.stdout.write("SHOWN\\nREADY\\n")
     sys.stdout.flush()
     root.after(0, root.destroy)
 
-root.bind("<Map>", ready)
+label.bind("<Map>", ready)
 root.mainloop()
 """
 
@@ -77,31 +92,42 @@ def _compile_our_modules() -> None:
     compileall.compile_dir(str(ROOT / "workstation" / "ui"), quiet=1)
 
 
-def _time_to_ready(code: str, *args: str) -> float:
+def _time_to_ready(code: str, *args: str) -> tuple[float, float]:
+    """Seconds from `Popen` to the SHOWN line and to the READY line of a probe."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=ROOT, env=env)
     assert child.stdout is not None
-    line = child.stdout.readline()
-    elapsed = time.perf_counter() - start
+    first = child.stdout.readline()
+    shown = time.perf_counter() - start
+    second = child.stdout.readline()
+    ready = time.perf_counter() - start
     _out, err = child.communicate(timeout=30)
-    if line.strip() != "READY":
+    if first.strip() != "SHOWN" or second.strip() != "READY":
         raise RuntimeError(f"the probe did not start: {err[-800:]}")
-    return elapsed
+    return shown, ready
 
 
-def cold_start(repeat: int) -> tuple[float, float]:
-    """Median seconds to a mapped window: (the app's login window, a bare Tk window)."""
+@dataclass(frozen=True, slots=True)
+class ColdStart:
+    shown: float  # median seconds to the login window on the screen (the early card)
+    ready: float  # … to the shell's login screen (ttkbootstrap built)
+    bare: float  # … to a bare Tk window with one label
+
+
+def cold_start(repeat: int) -> ColdStart:
     _compile_our_modules()
     data = tempfile.mkdtemp(prefix="mfc-bench-")
     _time_to_ready(APP_PROBE, data)  # a first run writes the .pyc files and the settings file
     _time_to_ready(BARE_PROBE)
-    app, bare = [], []
+    shown, ready, bare = [], [], []
     for _ in range(repeat):  # interleaved, so both see the same machine load
-        app.append(_time_to_ready(APP_PROBE, data))
-        bare.append(_time_to_ready(BARE_PROBE))
-    return statistics.median(app), statistics.median(bare)
+        app = _time_to_ready(APP_PROBE, data)
+        shown.append(app[0])
+        ready.append(app[1])
+        bare.append(_time_to_ready(BARE_PROBE)[0])
+    return ColdStart(statistics.median(shown), statistics.median(ready), statistics.median(bare))
 
 
 def in_process(repeat: int) -> dict[str, list[float]]:
@@ -317,13 +343,16 @@ def run(quick: bool) -> list[Figure]:
 
     repeat = 3 if quick else 9
     with virtual_display():
-        app, bare = cold_start(repeat)
+        cold = cold_start(repeat)
         measured = in_process(3 if quick else 10)
         synced = sync_gap(10_000)
     fields = int(measured["fields"][0])
     return [
-        Figure("cold start to the login window, median", app * 1000, "ms", goal=800, baseline=bare * 1000,
-               ratio_goal=3, note="baseline: a bare Tk window in a fresh python"),
+        Figure("cold start to the login window, median", cold.shown * 1000, "ms", goal=800,
+               baseline=cold.bare * 1000, ratio_goal=3,
+               note="the login card drawn in plain Tk; baseline: a bare Tk window in a fresh python"),
+        Figure("cold start until the shell's login screen took over, median", cold.ready * 1000, "ms",
+               baseline=cold.bare * 1000, note="ttkbootstrap imported and its theme built, typing kept"),
         Figure(f"open a {fields}-field form (F5 list -> form), median", median(measured["open"]), "ms", goal=100),
         Figure(f"open a {fields}-field form, p95", percentile(measured["open"], 95), "ms"),
         Figure("first form of a session", measured["first_open"][0], "ms"),

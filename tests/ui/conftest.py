@@ -7,6 +7,10 @@ if the shell reported an unexpected error (a bug shown to the user with a refere
 
 from __future__ import annotations
 
+import os
+import select
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +85,25 @@ def app(tk_root: object, tmp_path: Path, catalog: object) -> Iterator[Harness]:
 def logged_in(app: Harness) -> Harness:
     app.login()
     return app
+
+
+@pytest.fixture
+def own_display() -> Iterator[str]:
+    """A private Xvfb for a child that must own the keyboard focus (Xvfb has no window manager: on
+    the shared test display another window may hold it). Stopped by its process id."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], 30)
+        number = os.read(read, 32).decode().strip() if ready else ""
+        if not number:
+            pytest.fail("the private Xvfb did not start")
+        yield f":{number}"
+    finally:
+        os.close(read)
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,28 +41,6 @@ def child_env() -> dict[str, str]:
     if not os.environ.get("DISPLAY"):
         pytest.skip("no display")
     return {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-@pytest.fixture
-def own_display() -> Iterator[str]:
-    """A private Xvfb for a child that must own the keyboard focus (Xvfb has no window manager: on
-    the shared test display another window may hold it). Stopped by its process id."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed")
-    read, write = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    try:
-        ready, _, _ = select.select([read], [], [], 30)
-        number = os.read(read, 32).decode().strip() if ready else ""
-        if not number:
-            pytest.fail("the private Xvfb did not start")
-        yield f":{number}"
-    finally:
-        os.close(read)
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_run_opens_the_login_window_and_remembers_the_geometry(tmp_path: Path, os_keyring: str) -> None:

@@ -10,8 +10,9 @@ from datetime import datetime
 from uikit import Harness
 
 from workstation.ui import texts as t
+from workstation.ui.fonts import FONT_SIZES
 from workstation.ui.ports import SyncState
-from workstation.ui.theme import CONTRAST, FONT_SIZES, LIGHT
+from workstation.ui.theme import CONTRAST, LIGHT
 
 
 def open_situation(app: Harness) -> object:

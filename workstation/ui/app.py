@@ -1,28 +1,33 @@
 """`run(data)`: open the workstation window and run until it is closed.
 
-One ttkbootstrap root for the whole application; everything else is a Frame inside it (see
-`shell.py`). The window comes back where it was left (size, place, maximised) if that still
-fits the screen, else it opens at 1366×768 or the screen's size, whichever is smaller.
+One Tk root for the whole application; everything else is a Frame inside it (see `shell.py`).
+The window opens with the login card drawn in plain Tk (`early_login.py`); ttkbootstrap is
+imported and its theme built once that is on view, then the shell takes over in the same root
+(`dress_root`: what `ttkbootstrap.App` would have done — its key bindings and its `Style`). The
+window comes back where it was left (size, place, maximised) if that still fits the screen, else
+it opens at 1366×768 or the screen's size, whichever is smaller.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import tkinter as tk
 from collections.abc import Callable
-from typing import Any
-
-import ttkbootstrap as tb
+from typing import TYPE_CHECKING, Any
 
 from workstation.paths import DataPaths
 from workstation.ui import texts as t
 from workstation.ui.ports import Backends
 from workstation.ui.settings import Settings, SettingsFile
-from workstation.ui.theme import LIGHT, THEMES
+
+if TYPE_CHECKING:
+    import ttkbootstrap as tb
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1366, 768)
+MIN_SIZE = (1024, 640)
 _GEOMETRY = re.compile(r"^(\d+)x(\d+)([+-]-?\d+)([+-]-?\d+)$")
 
 
@@ -41,19 +46,41 @@ def fit_geometry(saved: str, screen: tuple[int, int], minimum: tuple[int, int]) 
     return f"{w}x{h}+{max(0, (screen_w - w) // 2)}+{max(0, (screen_h - h) // 2)}"
 
 
-def create_root(settings: Settings) -> tb.App:
-    root = tb.App(title=t.APP_TITLE, theme=THEMES.get(settings.theme, LIGHT), iconphoto=None,
-                  minsize=(1024, 640))
-    # ttkbootstrap generates <<MapChild>> from a Python callback on every widget mapped; nothing
-    # here uses it, and it costs a callback per widget when a 60-field form opens.
-    root.unbind_all("<Map>")
+def bare_root(settings: Settings) -> tk.Tk:
+    """The application window, not yet themed: title, size and place, minimum size."""
+    root = tk.Tk(className="MfcWorkstation")
+    root.title(t.APP_TITLE)
+    root.minsize(*MIN_SIZE)
     screen = (root.winfo_screenwidth(), root.winfo_screenheight())
-    root.geometry(fit_geometry(settings.geometry, screen, (1024, 640)))
+    root.geometry(fit_geometry(settings.geometry, screen, MIN_SIZE))
     if settings.zoomed:
         try:
             root.attributes("-zoomed", True)
-        except Exception:
+        except tk.TclError:
             log.info("window cannot be maximised on this system")
+    return root
+
+
+def dress_root(root: tk.Tk, settings: Settings) -> tb.Style:
+    """What `ttkbootstrap.App` does to its root, done to ours: ttkbootstrap's class bindings
+    (Enter invokes a focused button, Ctrl+A selects a field's text) and its `Style`, built for the
+    theme of the settings (ours, the high-contrast one, is registered before the first build)."""
+    import ttkbootstrap as tb
+    from ttkbootstrap.utils import config
+    from ttkbootstrap.window import apply_class_bindings
+
+    from workstation.ui.theme import LIGHT, THEMES, register_themes
+
+    apply_class_bindings(root)
+    # ttkbootstrap's pre-root seam: run once the Style exists, before it builds the first theme
+    config.defer("mfc-themes", lambda: register_themes(tb.Style.get_instance()))
+    return tb.Style(THEMES.get(settings.theme, LIGHT))
+
+
+def create_root(settings: Settings) -> tk.Tk:
+    """The themed application root, at once (the screenshot script, the benchmark, test children)."""
+    root = bare_root(settings)
+    dress_root(root, settings)
     return root
 
 
@@ -61,41 +88,58 @@ def run(
     data: DataPaths,
     *,
     backends: Backends | None = None,
-    on_ready: Callable[[tb.App], None] | None = None,
+    on_ready: Callable[[tk.Tk], None] | None = None,
+    on_shown: Callable[[tk.Tk], None] | None = None,
 ) -> int:
-    """Open the app; `on_ready(root)` is called once the login screen is on view."""
-    from workstation.ui.shell import Shell
+    """Open the app. `on_shown(root)` is called once the window is on view with the early login
+    card, `on_ready(root)` once the shell's login screen has replaced it."""
+    from workstation.ui.early_login import EarlyLogin
 
     data.root.mkdir(parents=True, exist_ok=True)
     settings_file = SettingsFile(data.settings)
     settings, moved = settings_file.load()
-    root = create_root(settings)
-    opener = None
-    if backends is None:
-        from workstation.ui.wiring import DeferredBackends
-
-        opener = DeferredBackends(data, start=False)  # opens on its own thread once the window shows
-        backends = opener.backends()
-    shell = Shell(root, data, backends, settings_file, settings=settings)
+    root = bare_root(settings)
+    early = EarlyLogin(root, settings.theme, settings.font)
+    opener: Any = None
     failed: list[str] = []
-    if opener is not None:
-        if shell.current is not None:
-            shell.current.bind("<Map>", lambda _e: root.after_idle(opener.start), add="+")
-        root.after(500, opener.start)
-        _watch_store(root, shell, opener, failed)
-    if moved is not None:
-        shell.notice.show(t.SETTINGS_CORRUPT.format(name=moved.name), "warning")
-    if on_ready is not None:
+    shells: list[Any] = []
+
+    def build_shell() -> None:
+        nonlocal backends, opener
+        from workstation.ui.shell import Shell
+
+        dress_root(root, settings)
+        if backends is None:
+            from workstation.ui.wiring import DeferredBackends
+
+            opener = DeferredBackends(data, start=False)  # opens on its own thread once the window shows
+            backends = opener.backends()
+        shell = Shell(root, data, backends, settings_file, settings=settings)
+        shells.append(shell)
         login = shell.current
-
-        def ready(_event: object) -> None:
-            root.update_idletasks()
-            on_ready(root)
-
         if login is not None:
+            early.hand_over(login)
+        if opener is not None:
+            root.after_idle(opener.start)
+            _watch_store(root, shell, opener, failed)
+        if moved is not None:
+            shell.notice.show(t.SETTINGS_CORRUPT.format(name=moved.name), "warning")
+        _close_on_signals(root, shell.close)
+        if on_ready is not None and login is not None:
+            def ready(_event: object) -> None:
+                root.update_idletasks()
+                on_ready(root)
+
             login.bind("<Map>", ready, add="+")
-    _close_on_signals(root, shell.close)
-    log.info("workstation window opened")
+        log.info("workstation window opened")
+
+    def shown() -> None:
+        if on_shown is not None:
+            on_shown(root)
+        root.after_idle(build_shell)
+
+    early.when_drawn(shown)
+    _close_on_signals(root, root.destroy)  # until the shell is there: nothing to save yet
     try:
         root.mainloop()
     finally:
@@ -104,7 +148,7 @@ def run(
     return 1 if failed else 0
 
 
-def _watch_store(root: tb.App, shell: Any, opener: Any, failed: list[str]) -> None:
+def _watch_store(root: tk.Tk, shell: Any, opener: Any, failed: list[str]) -> None:
     """When the store has opened: say if demo codes were set; if it refused, the error screen."""
     from workstation.core.errors import StoreError
 
@@ -129,9 +173,11 @@ def _watch_store(root: tb.App, shell: Any, opener: Any, failed: list[str]) -> No
     root.after(30, check)
 
 
-def store_error_screen(root: tb.App, shell: Any, message: str) -> tb.Frame:
+def store_error_screen(root: tk.Tk, shell: Any, message: str) -> tb.Frame:
     """The store cannot be opened: its Russian message over the whole window (no traceback);
     Enter, Esc or the button close the app cleanly."""
+    import ttkbootstrap as tb
+
     frame = tb.Frame(root, padding=40)
     frame.place(x=0, y=0, relwidth=1, relheight=1)
     frame.lift()
@@ -148,7 +194,7 @@ def store_error_screen(root: tb.App, shell: Any, message: str) -> tb.Frame:
     return frame
 
 
-def _close_on_signals(root: tb.App, close: Callable[[], None]) -> None:
+def _close_on_signals(root: tk.Tk, close: Callable[[], None]) -> None:
     """SIGTERM (a logout, a shutdown) and Ctrl+C close the window as its ✕ does: drafts are saved."""
     import signal
 

@@ -23,12 +23,13 @@ import ttkbootstrap as tb
 from workstation.paths import DataPaths
 from workstation.ui import texts as t
 from workstation.ui.errors import ErrorReporter, Report, UserError
+from workstation.ui.fonts import FONT_SIZES
 from workstation.ui.keys import SEQUENCES, Action, install_enter_moves_focus
 from workstation.ui.ports import ApplicantCard, Backends, StaffInfo, SyncState
 from workstation.ui.router import Screen
 from workstation.ui.settings import Settings, SettingsFile
 from workstation.ui.tasks import Lane, TaskRunner
-from workstation.ui.theme import FONT_SIZES, Palette, apply_look, apply_row_height
+from workstation.ui.theme import Palette, apply_look, apply_row_height
 from workstation.ui.widgets.columns import scale_columns
 from workstation.ui.widgets.notice import NoticeBar
 from workstation.ui.widgets.statusbar import StatusBar
@@ -110,7 +111,7 @@ class IdleWatch:
 class Shell:
     def __init__(
         self,
-        window: tb.App | tb.Toplevel,
+        window: tk.Tk | tk.Toplevel,
         data: DataPaths,
         backends: Backends,
         settings_file: SettingsFile,
@@ -144,7 +145,7 @@ class Shell:
         self.reporter = ErrorReporter()
         self.runner = TaskRunner(self.reporter.report)
         self.root.report_callback_exception = self.reporter.tk_callback_exception
-        self.style: tb.Style = window.style
+        self.style: tb.Style = tb.Style.get_instance()  # the one Style of the root (see app.dress_root)
         self.palette: Palette = apply_look(self.root, self.style, self.settings.theme, self.settings.font,
                                            rows=False)  # row heights after the first screen shows
         if not getattr(self.root, "_mfc_enter_moves", False):

@@ -265,6 +265,7 @@ STATUS_OFFICE_NO_WINDOW = "{office}"
 STATUS_NO_OFFICE = "Офис не выбран (F12)"
 STATUS_CATALOG = "Каталог {version}"
 STATUS_CATALOG_LOADING = "Каталог загружается…"
+STATUS_STARTING = "Рабочее место запускается…"
 
 # --- errors and notices ---------------------------------------------------------------------
 ERROR_UNEXPECTED = (

@@ -1,4 +1,4 @@
-"""Look: the light theme, the high-contrast theme, normal and large fonts, and our named styles.
+"""Look: the light theme, the high-contrast theme and our named styles (font sizes: `fonts.py`).
 
 Two themes only, chosen in Settings: ttkbootstrap's `bootstrap-light`, and `mfc-contrast` — white
 text on black, yellow accents, white borders (the Windows «High Contrast Black» idea), for
@@ -9,7 +9,6 @@ re-made from the theme's colours after each switch because ttk styles belong to 
 
 from __future__ import annotations
 
-import contextlib
 import tkinter as tk
 import tkinter.font as tkfont
 from dataclasses import dataclass
@@ -17,10 +16,11 @@ from dataclasses import dataclass
 import ttkbootstrap as tb
 from ttkbootstrap.style.theme import Colors, ThemeDefinition
 
+from workstation.ui.fonts import apply_fonts
+
 LIGHT = "bootstrap-light"
 CONTRAST = "mfc-contrast"
 THEMES = {"light": LIGHT, "contrast": CONTRAST}
-FONT_SIZES = {"normal": 10, "large": 13}
 
 _CONTRAST_COLORS = dict(
     primary="#ffff00",
@@ -77,41 +77,6 @@ def palette(theme: str, colors: Colors) -> Palette:
 def register_themes(style: tb.Style) -> None:
     if CONTRAST not in style.theme_names():
         style.register_theme(ThemeDefinition(CONTRAST, Colors(**_CONTRAST_COLORS), "dark"))
-
-
-_OWN_FONTS = {
-    # name: (size offset from the base size, weight)
-    "MfcTitle": (6, "bold"),
-    "MfcHeading": (2, "bold"),
-    "MfcBold": (0, "bold"),
-    "MfcSmall": (-1, "normal"),
-}
-
-
-def apply_fonts(root: tk.Misc, size_name: str) -> int:
-    """Resize the Tk named fonts and ours; returns the base size in points."""
-    base = FONT_SIZES.get(size_name, FONT_SIZES["normal"])
-    for name in ("TkDefaultFont", "TkTextFont", "TkMenuFont", "TkTooltipFont", "TkIconFont",
-                 "TkCaptionFont", "TkSmallCaptionFont", "TkFixedFont"):
-        try:
-            tkfont.nametofont(name, root=root).configure(size=base)
-        except tk.TclError:
-            continue
-    with contextlib.suppress(tk.TclError):
-        tkfont.nametofont("TkHeadingFont", root=root).configure(size=base, weight="bold")
-    default = tkfont.nametofont("TkDefaultFont", root=root)
-    family = default.cget("family") or default.actual("family")  # cget is cheap; actual() asks X
-    # A tkinter Font made with a new name deletes that Tk font when garbage-collected: keep ours
-    # referenced from the root for as long as it lives.
-    own: dict[str, tkfont.Font] = getattr(root, "_mfc_fonts", {})
-    for name, (offset, weight) in _OWN_FONTS.items():
-        font = own.get(name)
-        if font is None:
-            own[name] = tkfont.Font(root=root, name=name, family=family, size=base + offset, weight=weight)
-        else:
-            font.configure(family=family, size=base + offset, weight=weight)
-    root._mfc_fonts = own  # type: ignore[attr-defined]
-    return base
 
 
 def apply_row_height(style: tb.Style, root: tk.Misc) -> None:

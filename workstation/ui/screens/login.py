@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import ttkbootstrap as tb
 
 from workstation.ui import texts as t
+from workstation.ui.login_card import build_login_card
 from workstation.ui.ports import StaffInfo
 from workstation.ui.router import Screen
 from workstation.ui.tasks import Lane
@@ -22,22 +23,10 @@ class LoginScreen(Screen):
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
-        card = tb.Frame(self, padding=28, bootstyle="bordered")
-        card.place(relx=0.5, rely=0.42, anchor="center")
-        tb.Label(card, text=t.LOGIN_TITLE, style="Title.TLabel").grid(row=0, column=0, columnspan=2, sticky="w")
-        tb.Label(card, text=t.LOGIN_SUBTITLE, style="Muted.TLabel").grid(
-            row=1, column=0, columnspan=2, sticky="w", pady=(0, 18)
-        )
-        tb.Label(card, text=t.LOGIN_LOGIN).grid(row=2, column=0, sticky="w", padx=(0, 12), pady=4)
-        self.login_entry = tb.Entry(card, width=28)
-        self.login_entry.grid(row=2, column=1, sticky="ew", pady=4)
-        tb.Label(card, text=t.LOGIN_PASSWORD).grid(row=3, column=0, sticky="w", padx=(0, 12), pady=4)
-        self.password_entry = tb.Entry(card, width=28, show="•")
-        self.password_entry.grid(row=3, column=1, sticky="ew", pady=4)
-        self.button = tb.Button(card, text=t.LOGIN_BUTTON, command=self.submit, bootstyle="primary")
-        self.button.grid(row=4, column=1, sticky="ew", pady=(12, 4))
-        self.message = tb.Label(card, style="Error.TLabel", wraplength=380, justify="left")
-        self.message.grid(row=5, column=0, columnspan=2, sticky="w")
+        parts = build_login_card(self, tb, command=self.submit)
+        card = parts.card
+        self.login_entry, self.password_entry = parts.login_entry, parts.password_entry
+        self.button, self.message = parts.button, parts.message
         self.demo_box = tb.Frame(card, style="Card.TFrame", padding=(12, 8))
         self.demo_title = tb.Label(self.demo_box, text=t.LOGIN_DEMO_TITLE, style="CardMuted.TLabel")
         self.demo_title.pack(anchor="w")
@@ -45,9 +34,6 @@ class LoginScreen(Screen):
         self.demo.pack(anchor="w")
         tb.Label(self.demo_box, text=t.LOGIN_DEMO_NOTE, style="CardMuted.TLabel", wraplength=400,
                  justify="left").pack(anchor="w")
-        tb.Label(card, text=t.LOGIN_OFFLINE_NOTE, style="Small.TLabel").grid(
-            row=7, column=0, columnspan=2, sticky="w", pady=(10, 0)
-        )
         self.login_entry.bind("<Return>", self._login_enter)
         self.login_entry.bind("<KP_Enter>", self._login_enter)
         self.password_entry.bind("<Return>", lambda _e: (self.submit(), "break")[1])
