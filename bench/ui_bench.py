@@ -41,11 +41,11 @@ def settle(root):
     root.winfo_pointerxy()
 """
 
+# The app is started as `mfc-workstation --data-dir DIR` starts it (`workstation.__main__.main`:
+# the argument check, the log file), with the two callbacks added to its `run`.
 APP_PROBE = SETTLE + """
 import sys
-from pathlib import Path
-from workstation.paths import DataPaths
-from workstation.ui.app import run
+import workstation.ui.app as app
 
 def shown(root):
     settle(root)
@@ -58,7 +58,10 @@ def ready(root):
     sys.stdout.flush()
     root.after(0, root.destroy)
 
-run(DataPaths(Path(sys.argv[1])), on_ready=ready, on_shown=shown)
+real_run = app.run
+app.run = lambda data, **_kw: real_run(data, on_ready=ready, on_shown=shown)
+from workstation.__main__ import main
+main(["--data-dir", sys.argv[1]])
 """
 
 BARE_PROBE = SETTLE + """
@@ -83,13 +86,11 @@ root.mainloop()
 def _compile_our_modules() -> None:
     """An installed workstation has its bytecode compiled (pip does it); a checkout run with
     PYTHONDONTWRITEBYTECODE would compile our modules at every start, which the bare Tk
-    baseline never pays. So the modules imported before the login window are compiled into their
+    baseline never pays. So our modules are compiled into their
     usual `__pycache__` folders (ignored by git) once; nothing else in the environment changes."""
     import compileall
 
-    for path in (ROOT / "workstation" / "__init__.py", ROOT / "workstation" / "paths.py"):
-        compileall.compile_file(str(path), quiet=1)
-    compileall.compile_dir(str(ROOT / "workstation" / "ui"), quiet=1)
+    compileall.compile_dir(str(ROOT / "workstation"), quiet=1)
 
 
 def _time_to_ready(code: str, *args: str) -> tuple[float, float]:
