@@ -108,7 +108,11 @@ def shown(root):
 def ready(root):
     import ttkbootstrap as tb
     login, password = entries(root)[-2:]  # the login screen's (the notice bar's text comes first)
+    import tkinter as tk
+    text = tk.Text(root)
     print("SHELL", tb.Style.get_instance().theme_use(), flush=True)
+    print("ROOT", root.cget("background"), text.cget("font"), flush=True)  # as ttkbootstrap.App styles it
+    text.destroy()
     def check():
         if mode == "enter":
             if t.LOGIN_FAILED not in texts_of(root):
@@ -159,9 +163,12 @@ def test_the_early_card_looks_like_the_login_screen_that_replaces_it(
 ) -> None:
     from PIL import Image, ImageChops
 
+    from workstation.ui.early_login import EARLY_COLORS
+
     stdout = run_child(tmp_path, own_display, "look", theme)
     assert lines(stdout, "EARLY") == [[early, "True"]]  # the early theme, the focus in the login field
     assert lines(stdout, "SHELL") == [[final]]  # the high-contrast theme opens too (it once raised at start)
+    assert lines(stdout, "ROOT") == [[EARLY_COLORS[theme].bg, "TkDefaultFont"]]
     cards = {row[0]: [int(v) for v in row[1:]] for row in lines(stdout, "CARD")}
     early_card, shell_card = cards["early.png"], cards["shell.png"]
     assert early_card[:3] == shell_card[:3], "the card moved sideways or changed its width or rows"

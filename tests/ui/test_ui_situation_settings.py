@@ -143,6 +143,23 @@ def test_status_bar_follows_sync_from_another_thread(app: Harness) -> None:
     assert status.message.cget("text") == "Заявление 0101-000001: результат готов"
 
 
+def test_status_bar_gives_way_and_comes_back_in_its_order(app: Harness) -> None:
+    """A narrow window drops the catalog version and the last sync; widened again, they come back
+    where they were: the catalog left of the office, the last sync after the pending count."""
+    status = app.shell.status
+    app.settle()
+    order = [status.connection, status.pending, status.last_sync, status.catalog, status.office]
+    assert all(widget.winfo_ismapped() for widget in order)
+    assert [w.winfo_x() for w in order] == sorted(w.winfo_x() for w in order)
+    app.window.geometry("300x768")
+    app.settle()
+    assert not status.catalog.winfo_ismapped() and not status.last_sync.winfo_ismapped()
+    app.window.geometry("1366x768")
+    app.settle()
+    assert all(widget.winfo_ismapped() for widget in order)
+    assert [w.winfo_x() for w in order] == sorted(w.winfo_x() for w in order)
+
+
 def test_an_error_in_a_tk_callback_is_shown_with_a_reference(app: Harness) -> None:
     def broken() -> None:
         raise RuntimeError("boom")

@@ -48,7 +48,7 @@ def fit_geometry(saved: str, screen: tuple[int, int], minimum: tuple[int, int]) 
 
 def bare_root(settings: Settings) -> tk.Tk:
     """The application window, not yet themed: title, size and place, minimum size."""
-    root = tk.Tk(className="MfcWorkstation")
+    root = tk.Tk()  # of class "Tk": ttkbootstrap styles a root by its class name (Text font, background)
     root.title(t.APP_TITLE)
     root.minsize(*MIN_SIZE)
     screen = (root.winfo_screenwidth(), root.winfo_screenheight())
@@ -64,7 +64,8 @@ def bare_root(settings: Settings) -> tk.Tk:
 def dress_root(root: tk.Tk, settings: Settings) -> tb.Style:
     """What `ttkbootstrap.App` does to its root, done to ours: ttkbootstrap's class bindings
     (Enter invokes a focused button, Ctrl+A selects a field's text) and its `Style`, built for the
-    theme of the settings (ours, the high-contrast one, is registered before the first build)."""
+    theme of the settings (ours, the high-contrast one, is registered before the first build);
+    building it styles the root too (its background, `Text` widgets in the default font)."""
     import ttkbootstrap as tb
     from ttkbootstrap.utils import config
     from ttkbootstrap.window import apply_class_bindings

@@ -50,13 +50,13 @@ class StatusBar(tb.Frame):
         for widget in (self.connection, self.pending, self.message, self.office):
             room -= widget.winfo_reqwidth() + 16
         for widget, pack in ((self.last_sync, {"side": "left", "padx": (0, 16), "after": self.pending}),
-                             (self.catalog, {"side": "right", "padx": (16, 0), "before": self.office})):
+                             (self.catalog, {"side": "right", "padx": (16, 0), "after": self.office})):
             need = widget.winfo_reqwidth() + 16
             if need <= room:
                 room -= need
-                if not widget.winfo_ismapped():
+                if not widget.winfo_manager():  # packed (the packer may have unmapped it for lack of room)
                     widget.pack(**pack)
-            elif widget.winfo_ismapped():
+            elif widget.winfo_manager():
                 widget.pack_forget()
 
     def show_sync(self, state: SyncState) -> None:
