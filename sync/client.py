@@ -53,6 +53,7 @@ from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 
 from sync import messages as m
+from sync.listeners import Listeners
 from sync.protocol import (
     KIND_CATALOG,
     PREFIX,
@@ -812,7 +813,7 @@ class SyncWorker:
         self.unauthorised_wait = unauthorised_wait
         self._clock = clock or (lambda: datetime.now(UTC))
         self._status = SyncStatus()
-        self._listeners: list[Callable[[SyncStatus], None]] = []
+        self._listeners: Listeners[SyncStatus] = Listeners()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -826,15 +827,7 @@ class SyncWorker:
             return self._status
 
     def subscribe(self, listener: Callable[[SyncStatus], None]) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.subscribe(listener)
 
     def kick(self) -> None:
         """Sync soon (a change was just made, or the person pressed «Синхронизировать»)."""
@@ -855,13 +848,8 @@ class SyncWorker:
     # --- the loop --------------------------------------------------------------------------------
     def _update(self, **changes: Any) -> None:
         with self._lock:
-            self._status = replace(self._status, **changes)
-            status, listeners = self._status, list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(status)
-            except Exception:
-                log.exception("sync status listener failed")
+            self._status = status = replace(self._status, **changes)
+        self._listeners.tell(status)
 
     def _attention(self) -> dict[str, Any]:
         try:

@@ -131,8 +131,7 @@ def test_status_bar_follows_sync_from_another_thread(app: Harness) -> None:
     sync = app.shell.backends.sync
     state = SyncState(online=True, pending=4, last_sync=datetime(2026, 11, 20, 10, 15), progress=0.5,
                       notice="Заявление 0101-000001: результат готов")
-    listeners = list(sync._listeners)
-    thread = threading.Thread(target=lambda: [listener(state) for listener in listeners])
+    thread = threading.Thread(target=sync.listeners.tell, args=(state,))
     thread.start()
     thread.join()
     app.settle()

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sync.listeners import Listeners
 from workstation.ui import texts as t
 from workstation.ui.errors import UserError
 from workstation.ui.ports import (
@@ -169,30 +170,17 @@ class DemoSync:
 
     def __init__(self, pending: Callable[[], int] | None = None) -> None:
         self._pending = pending or (lambda: 0)
-        self._listeners: list[Callable[[SyncState], None]] = []
-        self._lock = threading.Lock()
+        self.listeners: Listeners[SyncState] = Listeners()
 
     def current(self) -> SyncState:
         return SyncState(online=False, pending=self._pending(), last_sync=None)
 
     def subscribe(self, listener: Callable[[SyncState], None]) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
+        return self.listeners.subscribe(listener)
 
     def changed(self) -> None:
         """Tell the listeners (from whatever thread made the change)."""
-        state = self.current()
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(state)
+        self.listeners.tell(self.current())
 
 
 class MemoryUsage:
