@@ -30,6 +30,14 @@ from workstation.ui.settings import SettingsFile
 
 data = DataPaths(Path(sys.argv[1]))
 mode, theme, out = sys.argv[2], sys.argv[3], Path(sys.argv[4])
+if mode == "broken":  # a shell that cannot be built
+    import workstation.ui.shell
+
+    class BrokenShell:
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("a bug in the shell")
+
+    workstation.ui.shell.Shell = BrokenShell
 data.root.mkdir(parents=True, exist_ok=True)
 settings_file = SettingsFile(data.settings)
 settings, _ = settings_file.load()
@@ -98,6 +106,15 @@ def shown(root):
     elif mode == "type":
         login.insert("end", "demo")
         login.icursor(2)
+    elif mode == "broken":
+        def check():
+            shown = [text for text in texts_of(root) if "не удалось запустить" in text]
+            if not shown:
+                root.after(50, check)
+                return
+            print("BROKEN", "disabled" in login.state(), shown[0], flush=True)
+            root.destroy()
+        root.after(50, check)
     elif mode == "enter":
         login.insert("end", "demo")
         password.insert("end", "wrong-password")
@@ -193,6 +210,22 @@ def test_enter_pressed_on_the_early_card_is_carried_out_by_the_login_screen(
     stdout = run_child(tmp_path, own_display, "enter", "contrast")
     # the store checked the password: refused, the login kept, the password cleared
     assert lines(stdout, "ANSWERED") == [["'demo'", "''"]]
+
+
+def test_a_shell_that_cannot_be_built_is_explained_on_the_card(tmp_path: Path, own_display: str) -> None:
+    out = tmp_path / "shots"
+    out.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISPLAY": own_display}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "data"), "broken", "light", str(out)],
+                          capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    assert done.returncode == 1, done.stderr[-3000:]  # the app says it did not start
+    (state, *words), = lines(done.stdout, "BROKEN")
+    assert state == "True"  # the card takes no more input
+    text = " ".join(words)
+    assert text.startswith("Рабочее место не удалось запустить.") and "E-" in text
+    reference = text.rsplit(" ", 1)[1].rstrip(".")
+    assert f"unexpected error {reference} in starting the workstation" in done.stderr  # the log has it
+    assert "a bug in the shell" not in done.stderr  # exception messages are never logged
 
 
 def test_the_early_colours_are_the_themes_own(tk_root: object) -> None:

@@ -95,15 +95,17 @@ def run(
     """Open the app. `on_shown(root)` is called once the window is on view with the early login
     card, `on_ready(root)` once the shell's login screen has replaced it."""
     from workstation.ui.early_login import EarlyLogin
+    from workstation.ui.errors import ErrorReporter
 
     data.root.mkdir(parents=True, exist_ok=True)
     settings_file = SettingsFile(data.settings)
     settings, moved = settings_file.load()
     root = bare_root(settings)
     early = EarlyLogin(root, settings.theme, settings.font)
+    reporter = ErrorReporter(early.fail)  # until the shell has its own
+    root.report_callback_exception = reporter.tk_callback_exception
     opener: Any = None
     failed: list[str] = []
-    shells: list[Any] = []
 
     def build_shell() -> None:
         nonlocal backends, opener
@@ -116,7 +118,6 @@ def run(
             opener = DeferredBackends(data, start=False)  # opens on its own thread once the window shows
             backends = opener.backends()
         shell = Shell(root, data, backends, settings_file, settings=settings)
-        shells.append(shell)
         login = shell.current
         if login is not None:
             early.hand_over(login)
@@ -134,10 +135,17 @@ def run(
             login.bind("<Map>", ready, add="+")
         log.info("workstation window opened")
 
+    def start_shell() -> None:
+        try:
+            build_shell()
+        except Exception as exc:  # the card says so (with a reference to the log); ✕ closes
+            failed.append("start")
+            reporter.report(exc, "starting the workstation")
+
     def shown() -> None:
         if on_shown is not None:
             on_shown(root)
-        root.after_idle(build_shell)
+        root.after_idle(start_shell)
 
     early.when_drawn(shown)
     _close_on_signals(root, root.destroy)  # until the shell is there: nothing to save yet

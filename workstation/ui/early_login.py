@@ -101,6 +101,7 @@ class EarlyLogin:
         strip.grid(row=1, column=0, sticky="ew")
         ttk.Label(strip, text=t.STATUS_STARTING, style="StatusMuted.TLabel").pack(side="left")
         parts = build_login_card(screen, ttk, command=self._submit)
+        self.parts = parts
         self.login_entry: ttk.Entry = parts.login_entry
         self.password_entry: ttk.Entry = parts.password_entry
         self.submitted = False
@@ -142,6 +143,17 @@ class EarlyLogin:
 
     def _submit(self) -> None:
         self.submitted = True  # done by the login screen once it is there
+
+    def fail(self, report: Any) -> None:
+        """The shell could not be built: the card stays, says so (an `errors.Report`), and takes
+        no more input; the window's ✕ closes the app."""
+        if not self.frame.winfo_exists():
+            return
+        self.frame.lift()  # over whatever of the shell was made before it failed
+        text = t.START_FAILED.format(ref=report.reference) if report.reference else report.text
+        self.parts.message.configure(text=text)
+        for widget in (self.login_entry, self.password_entry, self.parts.button):
+            widget.state(["disabled"])
 
     def hand_over(self, login_screen: Any) -> None:
         """Give the login screen what was typed and where, then remove the card. The focus is
