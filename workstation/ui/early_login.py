@@ -20,7 +20,7 @@ from typing import Any
 
 from workstation.ui import texts as t
 from workstation.ui.fonts import apply_fonts
-from workstation.ui.login_card import BUTTON_STYLE, CARD_STYLE, build_login_card
+from workstation.ui.login_card import BUTTON_STYLE, CARD_STYLE, bind_enter, build_login_card
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +106,7 @@ class EarlyLogin:
         self.password_entry: ttk.Entry = parts.password_entry
         self.submitted = False
         self._watched: tuple[str, ...] = ()
-        for key in ("<Return>", "<KP_Enter>"):
-            self.login_entry.bind(key, self._login_enter)
-            self.password_entry.bind(key, lambda _e: (self._submit(), "break")[1])
+        bind_enter(parts, self._submit)
         self.login_entry.focus_set()
 
     def when_drawn(self, callback: Any) -> None:
@@ -133,13 +131,6 @@ class EarlyLogin:
 
         walk(self.frame)
         self._watched = tuple(waiting)
-
-    def _login_enter(self, _event: tk.Event) -> str:
-        if self.login_entry.get().strip() and self.password_entry.get():
-            self._submit()
-        else:
-            self.password_entry.focus_set()
-        return "break"
 
     def _submit(self) -> None:
         self.submitted = True  # done by the login screen once it is there

@@ -7,6 +7,7 @@ grid; the early theme defines those names with the colours ttkbootstrap gives th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -25,6 +26,26 @@ class LoginCard:
     password_entry: Any
     button: Any
     message: Any
+
+
+def bind_enter(card: LoginCard, submit: Callable[[], None]) -> None:
+    """Enter in the login field goes on to the password (or submits, both being filled); Enter in
+    the password field submits."""
+
+    def in_login(_event: object) -> str:
+        if card.login_entry.get().strip() and card.password_entry.get():
+            submit()
+        else:
+            card.password_entry.focus_set()
+        return "break"
+
+    def in_password(_event: object) -> str:
+        submit()
+        return "break"
+
+    for key in ("<Return>", "<KP_Enter>"):
+        card.login_entry.bind(key, in_login)
+        card.password_entry.bind(key, in_password)
 
 
 def build_login_card(parent: Any, kit: ModuleType, *, command: Any = None) -> LoginCard:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import ttkbootstrap as tb
 
 from workstation.ui import texts as t
-from workstation.ui.login_card import build_login_card
+from workstation.ui.login_card import bind_enter, build_login_card
 from workstation.ui.ports import StaffInfo
 from workstation.ui.router import Screen
 from workstation.ui.tasks import Lane
@@ -34,10 +34,7 @@ class LoginScreen(Screen):
         self.demo.pack(anchor="w")
         tb.Label(self.demo_box, text=t.LOGIN_DEMO_NOTE, style="CardMuted.TLabel", wraplength=400,
                  justify="left").pack(anchor="w")
-        self.login_entry.bind("<Return>", self._login_enter)
-        self.login_entry.bind("<KP_Enter>", self._login_enter)
-        self.password_entry.bind("<Return>", lambda _e: (self.submit(), "break")[1])
-        self.password_entry.bind("<KP_Enter>", lambda _e: (self.submit(), "break")[1])
+        bind_enter(parts, self.submit)
         self.busy = False
         self._mapped_once = False
         self.bind("<Map>", self._first_map, add="+")
@@ -67,13 +64,6 @@ class LoginScreen(Screen):
         else:
             self.demo.configure(text=t.LOGIN_DEMO.format(login=account[0], password=account[1]))
             self.demo_box.grid(row=6, column=0, columnspan=2, sticky="ew", pady=(14, 0))
-
-    def _login_enter(self, _event: tk.Event) -> str:
-        if self.login_entry.get().strip() and self.password_entry.get():
-            self.submit()
-        else:
-            self.password_entry.focus_set()
-        return "break"
 
     def submit(self) -> None:
         if self.busy:
