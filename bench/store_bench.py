@@ -4,9 +4,12 @@ One encrypted store is filled by the demo generator (`workstation.core.demo`), t
 an unencrypted file with `sqlcipher_export` (same SQLite library, same rows, same indexes), and
 the same operations are timed on both in this run: the unencrypted figures are the baselines,
 so every ratio is the cost of encryption. Accept and open are whole units of work, commit and
-fsync included (synchronous = FULL, as the app runs), back to back; WAL checkpoints run on the
-store's own background thread as in the app (`wal_checkpoints.py`), concurrently with the loop
-when it allows no pause. `--quick` uses 20,000 cases.
+fsync included (synchronous = FULL, as the app runs), back to back; WAL checkpoints and the
+search indexes' merges run on the store's own background thread as in the app
+(`wal_checkpoints.py`): a back-to-back loop never pauses, so it gets no merges and a checkpoint
+only at `max_delay` (or SQLite's own at 10,000 pages), as a storm of writes would in the app.
+The generator ends by merging the search indexes (`search.optimize_indexes`), as a bulk load
+should. `--quick` uses 20,000 cases.
 """
 
 from __future__ import annotations

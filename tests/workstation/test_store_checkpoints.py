@@ -1,4 +1,5 @@
-"""The WAL is folded into the store file by a background thread, never inside a user's commit.
+"""The WAL is folded into the store file, and the search indexes merged, by a background thread when
+writes pause, never inside a user's commit.
 
 Unit tests drive `WalCheckpointer` with a recording callable (no timing assertions: every wait is
 for an event, with a generous limit); the store tests use a real encrypted file and read SQLite's
@@ -12,9 +13,11 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
-from storekit import accept_new, open_configured
+from storekit import accept_new, open_configured, passport_answers
 
-from workstation.core.database import Store, raw_execute
+from workstation.core import search
+from workstation.core.database import Store, merge_search_indexes, raw_execute
+from workstation.core.models import SEARCH_TABLES
 from workstation.core.wal_checkpoints import WalCheckpointer
 
 WAIT_S = 20.0
@@ -125,3 +128,134 @@ def test_the_store_raises_the_automatic_checkpoint_and_folds_the_wal_after_write
         store.close()
     assert not store._checkpoints._thread.is_alive()
     assert not Path(f"{store.path}-wal").exists() or Path(f"{store.path}-wal").stat().st_size == 0
+
+
+class Steps:
+    """Idle work that has `work` steps to do; `on_call(n)` runs inside the n-th step (1-based)."""
+
+    def __init__(self, work: int, on_call=None) -> None:
+        self.calls = 0
+        self.work = work
+        self.on_call = on_call
+        self.done = threading.Event()
+
+    def __call__(self) -> bool:
+        self.calls += 1
+        if self.on_call is not None:
+            self.on_call(self.calls)
+        more = self.calls < self.work
+        if not more:
+            self.done.set()
+        return more
+
+
+def test_idle_work_runs_in_a_pause_step_by_step_with_a_checkpoint_after_each() -> None:
+    rec, steps = Recorder(), Steps(work=3)
+    cp = WalCheckpointer(rec, idle=steps, quiet=0.01, max_delay=60)
+    try:
+        cp.written()
+        assert steps.done.wait(WAIT_S)
+    finally:
+        cp.stop()
+    assert steps.calls == 3 and cp.idle_steps == 3
+    assert rec.calls == 3  # after each step that did work, and once at the end
+
+
+def test_a_run_of_writes_with_no_pause_gets_checkpoints_but_no_idle_work() -> None:
+    rec, steps = Recorder(), Steps(work=1)
+    cp = WalCheckpointer(rec, idle=steps, quiet=60, max_delay=0.01)  # due by max_delay only
+    try:
+        cp.written()
+        assert rec.called.wait(WAIT_S)
+    finally:
+        cp.stop()
+    assert steps.calls == 0 and rec.calls == 1
+
+
+def test_a_write_stops_idle_work_until_the_next_pause() -> None:
+    rec = Recorder()
+    cp: WalCheckpointer
+
+    def user_writes(n: int) -> None:
+        if n == 2:
+            cp._quiet = 60  # the next pause is not reached while the test runs
+            cp.written()
+
+    steps = Steps(work=1000, on_call=user_writes)
+    cp = WalCheckpointer(rec, idle=steps, quiet=0.01, max_delay=60)
+    try:
+        cp.written()
+        assert rec.called.wait(WAIT_S)
+        while rec.calls < 2:  # the checkpoint after step 1, then the one that ends the interrupted pause
+            assert rec.called.wait(WAIT_S)
+            rec.called.clear()
+    finally:
+        cp.stop()
+    assert steps.calls == 2
+
+
+def test_the_pool_hands_out_the_connection_that_wrote_last(tmp_path: Path) -> None:
+    """Its page cache is the only one still valid (SQLite drops a connection's cache after another's write)."""
+    store = open_configured(tmp_path)
+    try:
+        with store.unit_of_work() as s:
+            writer = s.connection().connection.driver_connection
+            with store.reading() as r:  # a second connection while the first is busy
+                assert r.connection().connection.driver_connection is not writer
+        used = []
+        for _ in range(3):
+            with store.unit_of_work() as s:
+                used.append(s.connection().connection.driver_connection)
+        assert all(c is writer for c in used)
+    finally:
+        store.close()
+
+
+def _segments(store: Store) -> dict[str, int]:
+    with store.reading() as s:
+        return {t: s.execute(text(f"SELECT count(DISTINCT segid) FROM {t}_idx")).scalar_one()
+                for t in SEARCH_TABLES}
+
+
+def test_acceptance_adds_search_segments_and_the_idle_store_merges_them(tmp_path: Path) -> None:
+    store = open_configured(tmp_path)
+    try:
+        store._checkpoints.stop()  # no pause is noticed: the merges below are the test's own
+        before = _segments(store)
+        for n in range(6):
+            accept_new(store, answers=passport_answers(identity=dict(
+                passport_answers()["identity"], number=f"{100000 + n}")))
+        grown = _segments(store)
+        assert all(grown[t] == before[t] + 6 for t in SEARCH_TABLES), "one new segment per commit, none merged"
+        steps = 0
+        while merge_search_indexes(store.engine):
+            steps += 1
+        assert steps >= 1 and all(n == 1 for n in _segments(store).values())
+        assert not merge_search_indexes(store.engine)  # nothing left: a no-op step
+        with store.reading() as s:
+            found = search.search(s, "Соколова", limit=50).applicants
+            assert len(found) == 6
+            assert [a.full_name for a in search.search(s, "100003").applicants] == [found[0].full_name]
+    finally:
+        store.close()
+
+
+def test_an_idle_step_leaves_the_store_to_a_writer(tmp_path: Path) -> None:
+    """A held write lock (a long import, another process) means the store is not idle: no wait, no error."""
+    store = open_configured(tmp_path)
+    try:
+        store._checkpoints.stop()
+        for n in range(5):
+            accept_new(store, answers=passport_answers(identity=dict(passport_answers()["identity"],
+                                                                     number=f"{200000 + n}")))
+        raw = store.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            assert merge_search_indexes(store.engine) is False
+            raw.driver_connection.execute("ROLLBACK")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        assert merge_search_indexes(store.engine) is True  # the next pause does the work
+        assert raw_execute(store.engine, "PRAGMA busy_timeout") == 5000  # the pooled connection as it was
+    finally:
+        store.close()

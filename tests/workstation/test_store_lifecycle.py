@@ -7,14 +7,14 @@ written in the same transaction; a refusal must leave nothing behind.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 from storekit import PASSPORT_DOCS, accept_new, catalog, passport_answers, zags_answers
 
-from workstation.core import applicants, cases, lifecycle, outbox
+from workstation.core import applicants, cases, lifecycle, outbox, search
 from workstation.core.database import dumps
 from workstation.core.errors import InvalidOperation, NotConfigured, TransitionRefused, ValidationFailed
 from workstation.core.lifecycle import Status
@@ -176,6 +176,44 @@ def test_applicant_is_reused_and_keeps_passport_history(store, clock) -> None:
         assert docs[0].superseded_at is not None
         ops = [(r.entity, r.op) for r in outbox.pending(s)]
         assert ops == [("applicant", "create"), ("case", "create"), ("applicant", "update"), ("case", "create")]
+
+
+def _utc(payload_docs: list[dict]) -> list[dict]:
+    """Documents with `superseded_at` as instants (the one superseded now is in local time)."""
+    return [{**d, "superseded_at": d["superseded_at"] and datetime.fromisoformat(d["superseded_at"])}
+            for d in payload_docs]
+
+
+def test_a_returning_applicants_update_sends_the_card_as_stored(store, clock) -> None:
+    first = accept_new(store, service="zags-duplicate")
+    clock.advance(days=40)
+    new_passport = dict(zags_answers()["identity"], series="4525", number="111222", issue_date="2025-11-01")
+    accept_new(store, service="zags-duplicate", answers=zags_answers(identity=new_passport, phone="+7 903 000-11-22",
+                                                                     email="new@example.ru"))
+    with store.reading() as s:
+        a = cases.get(s, first.number).applicant_id
+        sent = [r for r in outbox.pending(s) if r.entity == "applicant"][-1]
+        stored = applicants.applicant_payload(s, applicants.get(s, a))
+    assert sent.op == "update" and sent.base_version is None
+    assert {**sent.payload, "documents": None} == {**stored, "documents": None}
+    assert _utc(sent.payload["documents"]) == _utc(stored["documents"])
+    assert stored["version"] == 2 and stored["email"] == "new@example.ru"
+
+
+def test_a_card_is_indexed_again_only_when_its_searched_text_changes(store, clock, monkeypatch) -> None:
+    accept_new(store, service="zags-duplicate")
+    written: list[list] = []
+    real = search.write_index
+    monkeypatch.setattr(search, "write_index", lambda s, rows, **kw: (written.append(list(rows)), real(s, rows, **kw)))
+    accept_new(store, service="zags-duplicate", answers=zags_answers(email="new@example.ru"))
+    assert written == []  # the e-mail is not searched: the indexes keep their entry
+    accept_new(store, service="zags-duplicate", answers=zags_answers(phone="+7 903 000-11-22"))
+    assert len(written) == 1
+    with store.reading() as s:
+        assert [h.full_name for h in search.search(s, "903 000-11-22").applicants] == ["Королёв Пётр Ильич"]
+        assert search.search(s, "8 (903) 555-12-34").applicants == ()  # the old phone is gone from the index
+        card = applicants.get(s, search.search(s, "Королёв").applicants[0].id)
+        assert card.version == 3 and card.email == "new@example.ru"
 
 
 def test_outbox_sequence_has_no_gaps_after_refusals(store) -> None:

@@ -9,7 +9,7 @@ new person keeps its own dates). About one case in six is a returning applicant.
 
 Rows go in with bulk inserts in large transactions (no ORM objects, no outbox: demo cases are
 marked `sync_state = "demo"` and never sent); numbering, status histories and the search index
-are filled exactly as the services would.
+are filled exactly as the services would, and the search indexes are merged at the end.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from forms import identifiers as ids
 from forms.engine import Context, FormResult, calendar_for, due_date, evaluate
 from forms.model import Catalog, FieldKind, Service
 from workstation.core import device as device_mod
+from workstation.core import search
 from workstation.core.database import Store
 from workstation.core.ids import uuid7_at
 from workstation.core.models import (
@@ -506,6 +507,8 @@ def generate(store: Store, catalog: Catalog, cases_count: int, *, seed: int = 1,
             if progress is not None:
                 progress(made_cases)
     flush()
+    with store.unit_of_work() as session:  # a bulk load leaves its search indexes merged (see search.py)
+        search.optimize_indexes(session)
     if progress is not None:
         progress(made_cases)
     log.info("demo data: %d cases, %d applicants", made_cases, made_applicants)

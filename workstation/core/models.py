@@ -122,7 +122,7 @@ class Applicant(Base):
     birth_place: Mapped[str | None] = mapped_column(String(300))
     snils: Mapped[str | None] = mapped_column(String(11), index=True)
     inn: Mapped[str | None] = mapped_column(String(12))
-    phone: Mapped[str | None] = mapped_column(String(16), index=True)
+    phone: Mapped[str | None] = mapped_column(String(16))  # found through the search indexes, not by value
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     privileges: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -180,8 +180,9 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_status_accepted_on", "status", "accepted_on"),
-        Index("ix_cases_accepted_on", "accepted_on"),
-        Index("ix_cases_applicant", "applicant_id", "accepted_at"),
+        # Partial: drafts (no day, usually no applicant yet) are not in them (migration 0004).
+        Index("ix_cases_accepted_on", "accepted_on", sqlite_where=text("accepted_on IS NOT NULL")),
+        Index("ix_cases_applicant", "applicant_id", "accepted_at", sqlite_where=text("applicant_id IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -284,7 +285,8 @@ class DayCounter(Base):
 
 # The search indexes (FTS5, contentless) are created by migration 0002 with raw SQL, rowid =
 # applicants.pk, one column `doc`: `applicant_words` (unicode61 words: prefix queries, the fast
-# path) and `applicant_search` (trigram: any substring, the fallback). See `search.py`.
+# path) and `applicant_search` (trigram: any substring, the fallback). See `search.py`. Since
+# 0004 they do not merge their segments inside commits (`database.merge_search_indexes`).
 SEARCH_TABLE = "applicant_search"
 WORDS_TABLE = "applicant_words"
 SEARCH_TABLES = (WORDS_TABLE, SEARCH_TABLE)

@@ -9,6 +9,11 @@ of a name part. Numbers are matched by
 their digits whatever the formatting (see `searchkeys`). A case number — typed with hyphens,
 scanned without — is looked up directly in the unique index on `cases.number`; the cases of the
 matching applicants follow, newest first.
+
+A write transaction adds one small segment to each index. Segments are merged when the store is
+idle (`database.merge_search_indexes`, on the store's background thread) or at once after a bulk
+load (`optimize_indexes`), not inside a user's commit — except FTS5's crisis merge, when a long
+run of writes with no pause leaves 16 segments on one level.
 """
 
 from __future__ import annotations
@@ -80,6 +85,18 @@ def write_index(session: Session, rows: Iterable[tuple[int, str]], *, replace: b
         if replace:
             conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", [(pk,) for pk, _ in rows])
         conn.executemany(f"INSERT INTO {table}(rowid, doc) VALUES (?, ?)", rows)
+
+
+def optimize_indexes(session: Session) -> None:
+    """Merge each search index into one segment: the end of a bulk load (one long transaction).
+
+    Day to day the store merges segments itself when writes pause (`database.merge_search_indexes`);
+    a load of a million rows in batches would leave that work, and slower lookups, to the first
+    minutes of use instead.
+    """
+    conn = dbapi(session)
+    for table in SEARCH_TABLES:
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
 def index_applicant(session: Session, applicant: Applicant, docs: list[IdentityDocument] | None = None,

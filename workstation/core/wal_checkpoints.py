@@ -1,4 +1,4 @@
-"""Folding the WAL into the store file off the path of the user's action.
+"""Store housekeeping off the path of the user's action: WAL checkpoints and search-index merges.
 
 SQLite's automatic checkpoint runs inside the commit that crosses its threshold (1,000 pages by
 default): that one acceptance pays for copying every page written by the last few dozen — several
@@ -10,8 +10,13 @@ threshold to `AUTOCHECKPOINT_PAGES` (40 MiB) so that only a long storm of writes
 (a big import or pull) still checkpoints inside a commit, which keeps the WAL bounded;
 `journal_size_limit` trims the file after such a storm, and `Store.close()` truncates it.
 
-A failed checkpoint loses nothing (the frames stay in the WAL, readers see them) and is retried at
-the next write; it is logged by kind only.
+The same pause runs the store's `idle` work first: one bounded step at a time (the FTS5 segment
+merges, see `database.merge_search_indexes`), for as long as the step says more remains and no
+new write has come in; the WAL is checkpointed after every step so it stays short. A run of
+writes that never pauses gets checkpoints (at `max_delay`) but no idle work.
+
+A failed checkpoint or step loses nothing (the frames stay in the WAL, readers see them; an
+unmerged index answers the same) and is retried when writes next pause; it is logged by kind only.
 """
 
 from __future__ import annotations
@@ -30,19 +35,22 @@ WAL_SIZE_LIMIT = 64 * 2**20
 
 
 class WalCheckpointer:
-    """A daemon thread that runs `checkpoint()` after writes (see the module docstring)."""
+    """A daemon thread that runs `idle()` steps and `checkpoint()` after writes (see the module docstring)."""
 
-    def __init__(self, checkpoint: Callable[[], object], *, quiet: float = QUIET_S,
-                 max_delay: float = MAX_DELAY_S, name: str = "store-checkpoint") -> None:
+    def __init__(self, checkpoint: Callable[[], object], *, idle: Callable[[], bool] | None = None,
+                 quiet: float = QUIET_S, max_delay: float = MAX_DELAY_S, name: str = "store-checkpoint") -> None:
         self._checkpoint = checkpoint
+        self._idle = idle
         self._quiet = quiet
         self._max_delay = max_delay
         self._lock = threading.Condition()
         self._first: float | None = None  # monotonic time of the first write not yet checkpointed
         self._last = 0.0
+        self._writes = 0  # commits so far: idle work stops as soon as this moves
         self._stopping = False
         self.runs = 0
         self.failures = 0
+        self.idle_steps = 0
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
 
@@ -50,6 +58,7 @@ class WalCheckpointer:
         """A write transaction committed (cheap: called after every unit of work)."""
         now = time.monotonic()
         with self._lock:
+            self._writes += 1
             if self._first is None:
                 self._first = now
                 self._lock.notify()
@@ -68,6 +77,10 @@ class WalCheckpointer:
         now = time.monotonic()
         return max(0.0, min(self._last + self._quiet, self._first + self._max_delay) - now)
 
+    def _still_idle(self, writes: int) -> bool:
+        with self._lock:
+            return not self._stopping and self._writes == writes
+
     def _loop(self) -> None:
         while True:
             with self._lock:
@@ -78,10 +91,29 @@ class WalCheckpointer:
                     self._lock.wait(timeout=wait)
                 if self._stopping:
                     return
+                paused = time.monotonic() >= self._last + self._quiet  # not just `max_delay` in a storm
                 self._first = None
-            try:
-                self._checkpoint()
-                self.runs += 1
-            except Exception as exc:
-                self.failures += 1
-                log.warning("WAL checkpoint failed (%s); retried after the next write", type(exc).__name__)
+                writes = self._writes
+            if paused and self._idle is not None:
+                while self._still_idle(writes) and self._step():
+                    self._run_checkpoint()
+            self._run_checkpoint()
+
+    def _step(self) -> bool:
+        assert self._idle is not None
+        try:
+            more = self._idle()
+        except Exception as exc:
+            self.failures += 1
+            log.warning("idle store work failed (%s); retried after the next write", type(exc).__name__)
+            return False
+        self.idle_steps += 1
+        return more
+
+    def _run_checkpoint(self) -> None:
+        try:
+            self._checkpoint()
+            self.runs += 1
+        except Exception as exc:
+            self.failures += 1
+            log.warning("WAL checkpoint failed (%s); retried after the next write", type(exc).__name__)
