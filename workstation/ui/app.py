@@ -75,7 +75,13 @@ def dress_root(root: tk.Tk, settings: Settings) -> tb.Style:
     apply_class_bindings(root)
     # ttkbootstrap's pre-root seam: run once the Style exists, before it builds the first theme
     config.defer("mfc-themes", lambda: register_themes(tb.Style.get_instance()))
-    return tb.Style(THEMES.get(settings.theme, LIGHT))
+    style = tb.Style(THEMES.get(settings.theme, LIGHT))
+    # As `App.destroy` does: the Style is a singleton bound to this root; a root made later in the
+    # same process (the benchmark, the screenshot script) must get its own. A never-shown child
+    # carries the handler, so it runs once, not for every widget destroyed.
+    keeper = tk.Frame(root)
+    keeper.bind("<Destroy>", lambda _e: setattr(tb.Style, "instance", None))
+    return style
 
 
 def create_root(settings: Settings) -> tk.Tk:
