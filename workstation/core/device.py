@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -20,13 +19,7 @@ from workstation.core.database import dbapi
 from workstation.core.errors import InvalidOperation, NotConfigured, StoreUnavailable
 from workstation.core.ids import new_id
 from workstation.core.models import Device, Setting, Staff
-
-
-class Role(StrEnum):
-    SPECIALIST = "specialist"
-    FIELD_SPECIALIST = "field_specialist"
-    SUPERVISOR = "supervisor"
-    ADMINISTRATOR = "administrator"
+from workstation.core.roles import Role
 
 
 def get_device(session: Session) -> Device:

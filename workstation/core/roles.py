@@ -22,8 +22,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from workstation.core.device import Role
 from workstation.core.errors import InvalidOperation
+
+
+class Role(StrEnum):
+    """Staff roles (kept here, light to import: the UI reads this table before any store is open)."""
+
+    SPECIALIST = "specialist"
+    FIELD_SPECIALIST = "field_specialist"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
 
 
 class Permission(StrEnum):
