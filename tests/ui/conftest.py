@@ -34,6 +34,11 @@ def tk_root() -> Iterator[object]:
         pytest.skip(f"no display for Tk: {exc}")
     root.unbind_all("<Map>")
     root.withdraw()
+    from workstation.ui.app import entry_cursor_in_tcl
+    from workstation.ui.input_methods import choose_input_methods
+
+    choose_input_methods(root)  # as the app's root (`bare_root`, `dress_root`)
+    entry_cursor_in_tcl(root)
     yield root
     root.destroy()
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.paths import DataPaths
 from workstation.ui import texts as t
+from workstation.ui.input_methods import choose_input_methods
 from workstation.ui.ports import Backends
 from workstation.ui.settings import Settings, SettingsFile
 
@@ -49,6 +50,7 @@ def fit_geometry(saved: str, screen: tuple[int, int], minimum: tuple[int, int]) 
 def bare_root(settings: Settings) -> tk.Tk:
     """The application window, not yet themed: title, size and place, minimum size."""
     root = tk.Tk()  # of class "Tk": ttkbootstrap styles a root by its class name (Text font, background)
+    choose_input_methods(root)  # before any widget: X11 input contexts cost a round trip each
     root.title(t.APP_TITLE)
     root.minsize(*MIN_SIZE)
     screen = (root.winfo_screenwidth(), root.winfo_screenheight())
@@ -73,6 +75,7 @@ def dress_root(root: tk.Tk, settings: Settings) -> tb.Style:
     from workstation.ui.theme import LIGHT, THEMES, register_themes
 
     apply_class_bindings(root)
+    entry_cursor_in_tcl(root)
     # ttkbootstrap's pre-root seam: run once the Style exists, before it builds the first theme
     config.defer("mfc-themes", lambda: register_themes(tb.Style.get_instance()))
     style = tb.Style(THEMES.get(settings.theme, LIGHT))
@@ -82,6 +85,32 @@ def dress_root(root: tk.Tk, settings: Settings) -> tb.Style:
     keeper = tk.Frame(root)
     keeper.bind("<Destroy>", lambda _e: setattr(tb.Style, "instance", None))
     return style
+
+
+# ttkbootstrap's class binding shows an arrow over disabled and read-only entries; it runs in
+# Python on every <Configure> of every entry (a 60-field form has some 70 of them), and it also
+# takes the text cursor off editable ones. Here the same rule is a Tcl procedure, with no trip
+# through Python, and an editable field keeps (or gets back) the text cursor ("xterm", an I-beam
+# on every system).
+_ENTRY_CURSOR = r"""
+proc ::mfc_entry_cursor {w} {
+    if {[catch {list [$w cget -state] [$w cget -cursor]} got]} return
+    lassign $got state cursor
+    if {$state in {disabled readonly}} {
+        if {$cursor ne "arrow"} {$w configure -cursor arrow}
+    } elseif {$cursor eq "arrow"} {
+        $w configure -cursor xterm
+    }
+}
+"""
+ENTRY_CLASSES = ("TEntry", "TSpinbox", "TCombobox", "Text")
+
+
+def entry_cursor_in_tcl(root: tk.Tk) -> None:
+    """Replace ttkbootstrap's Python <Configure> binding on entry classes by `_ENTRY_CURSOR`."""
+    root.tk.eval(_ENTRY_CURSOR)
+    for class_name in ENTRY_CLASSES:
+        root.bind_class(class_name, "<Configure>", "::mfc_entry_cursor %W")
 
 
 def create_root(settings: Settings) -> tk.Tk:
