@@ -212,16 +212,18 @@ def _largest_gap(root: object, runner: object, lane: object) -> float:
     handled = [0]
     runner.on("bench", lambda _payload: handled.__setitem__(0, handled[0] + 1))  # type: ignore[attr-defined]
 
+    job = [""]
+
     def tick() -> None:
         ticks.append(time.perf_counter())
         if not stop.is_set():
-            root.after(5, tick)  # type: ignore[attr-defined]
+            job[0] = root.after(5, tick)  # type: ignore[attr-defined]
 
     def produce() -> None:
         for n in range(10_000):
             runner.post("bench", n)  # type: ignore[attr-defined]
 
-    root.after(5, tick)  # type: ignore[attr-defined]
+    job[0] = root.after(5, tick)  # type: ignore[attr-defined]
     producer = threading.Thread(target=produce)
     producer.start()
     deadline = time.monotonic() + 30
@@ -229,6 +231,7 @@ def _largest_gap(root: object, runner: object, lane: object) -> float:
         root.update()  # type: ignore[attr-defined]
         time.sleep(0.001)
     stop.set()
+    root.after_cancel(job[0])  # type: ignore[attr-defined]
     producer.join()
     gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
     return max(gaps) if gaps else 0.0
@@ -274,11 +277,12 @@ def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: f
             shell.runner.on("bench-sync", states.append)
             unsubscribe = opened.backends.sync.subscribe(lambda st: shell.runner.post("bench-sync", st))
             ticks: list[float] = []
+            job = [""]
 
             def tick() -> None:
                 ticks.append(time.perf_counter())
                 if not shell.closed:
-                    shell.window.after(tick_ms, tick)
+                    job[0] = shell.window.after(tick_ms, tick)
 
             worker = opened.sync.worker  # type: ignore[union-attr]
 
@@ -313,7 +317,7 @@ def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: f
                         time.sleep(0.1)
                     finished.set()
 
-                shell.window.after(tick_ms, tick)
+                job[0] = shell.window.after(tick_ms, tick)
                 started = time.perf_counter()
                 opened.sync.kick()  # type: ignore[union-attr]
                 watcher = threading.Thread(target=watch, name="bench-watch", daemon=True)
@@ -329,6 +333,8 @@ def sync_gap(count: int, window: object = None, *, tick_ms: int = 10, timeout: f
                     time.sleep(0.01)
             finally:
                 unsubscribe()
+                if job[0]:
+                    shell.window.after_cancel(job[0])
                 shell.close()  # destroys the window (and a root made here)
                 opened.close()
     finally:

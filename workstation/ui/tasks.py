@@ -14,6 +14,7 @@ registered with `on(kind, handler)` receive it on the Tk thread.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import queue
@@ -39,6 +40,8 @@ class Scheduler(Protocol):
     """What the runner needs from Tk: `widget.after` and `after_cancel`."""
 
     def after(self, ms: int, func: Callable[[], object]) -> str: ...
+
+    def after_cancel(self, id: str) -> None: ...
 
 
 @dataclass(slots=True)
@@ -103,6 +106,7 @@ class TaskRunner:
         self._budget = budget_ms / 1000
         self._interval = interval_ms
         self._scheduler: Scheduler | None = None
+        self._poll_job: str | None = None
         self._outstanding: dict[Lane, int] = dict.fromkeys(Lane, 0)
         self._lock = threading.Lock()
         self._closed = False
@@ -204,7 +208,7 @@ class TaskRunner:
         """Start draining on the Tk loop of `scheduler` (a widget)."""
         self._scheduler = scheduler
         self.ui_thread = threading.get_ident()
-        scheduler.after(self._interval, self._poll)
+        self._poll_job = scheduler.after(self._interval, self._poll)
 
     def _poll(self) -> None:
         if self._closed or self._scheduler is None:
@@ -213,7 +217,7 @@ class TaskRunner:
         # A full batch means more may be waiting: come back at once, after Tk had its turn.
         delay = 1 if delivered >= self._batch else self._interval
         try:
-            self._scheduler.after(delay, self._poll)
+            self._poll_job = self._scheduler.after(delay, self._poll)
         except Exception:  # the window is gone
             self._scheduler = None
 
@@ -223,6 +227,12 @@ class TaskRunner:
         if self._closed:
             return True
         self._closed = True
+        if self._scheduler is not None and self._poll_job is not None:
+            # a drain left scheduled would fire into a destroyed interpreter ("invalid command name");
+            # the window may be gone already
+            with contextlib.suppress(Exception):
+                self._scheduler.after_cancel(self._poll_job)
+            self._poll_job = None
         for worker in self._workers.values():
             worker.jobs.put(None)
         deadline = time.monotonic() + timeout
