@@ -95,6 +95,23 @@ def test_post_from_another_thread() -> None:
     assert got == ["state"]
 
 
+def test_stopping_cancels_the_scheduled_drain(tk_root: object) -> None:
+    """A drain left on Tk's timer list would fire after the window is destroyed; on a real root,
+    which keeps one timer for the runner and none once it stopped."""
+    import tkinter as tk
+
+    window = tk.Toplevel(tk_root)  # type: ignore[arg-type]
+    runner = TaskRunner()
+    runner.attach(window)
+    ours = [job for job in window.tk.splitlist(window.tk.call("after", "info"))
+            if "_poll" in str(window.tk.call("after", "info", job)[0])]
+    assert len(ours) == 1
+    runner.stop()
+    remaining = [job for job in window.tk.splitlist(window.tk.call("after", "info")) if job in ours]
+    window.destroy()
+    assert remaining == []
+
+
 def test_user_errors_are_shown_as_they_are() -> None:
     shown = []
     reporter = ErrorReporter(shown.append)
