@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from child_widgets import CHILD_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +28,7 @@ from workstation.paths import DataPaths
 from workstation.ui import texts as t
 from workstation.ui.app import run
 from workstation.ui.settings import SettingsFile
+from child_widgets import of_class, texts_of
 
 data = DataPaths(Path(sys.argv[1]))
 mode, theme, out = sys.argv[2], sys.argv[3], Path(sys.argv[4])
@@ -63,28 +65,6 @@ def settle(root):
     root.update()
     root.winfo_pointerxy()
 
-def entries(root):
-    found = []
-    def walk(widget):
-        for child in widget.winfo_children():
-            if child.winfo_class() == "TEntry":
-                found.append(child)
-            walk(child)
-    walk(root)
-    return found
-
-def texts_of(root):
-    found = []
-    def walk(widget):
-        for child in widget.winfo_children():
-            try:
-                found.append(str(child.cget("text")))
-            except Exception:
-                pass
-            walk(child)
-    walk(root)
-    return found
-
 def grab(root, login, name):
     # the card from its top to below the button: the demo account's box, which the login screen
     # adds under it once the store answers, may grow the card (and move it up) meanwhile
@@ -98,7 +78,7 @@ def grab(root, login, name):
 
 @guarded
 def shown(root):
-    login, password = entries(root)  # the early card's: nothing else is there yet
+    login, password = of_class(root, "TEntry")  # the early card's: nothing else is there yet
     settle(root)
     print("EARLY", ttk.Style(root).theme_use(), root.focus_get() is login, flush=True)
     if mode == "look":
@@ -124,7 +104,7 @@ def shown(root):
 @guarded
 def ready(root):
     import ttkbootstrap as tb
-    login, password = entries(root)[-2:]  # the login screen's (the notice bar's text comes first)
+    login, password = of_class(root, "TEntry")[-2:]  # the login screen's (the notice bar's text comes first)
     import tkinter as tk
     text = tk.Text(root)
     print("SHELL", tb.Style.get_instance().theme_use(), flush=True)
@@ -154,7 +134,7 @@ sys.exit(2 if failures else code)
 def run_child(tmp_path: Path, display: str, mode: str, theme: str) -> str:
     out = tmp_path / "shots"
     out.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISPLAY": display}
+    env = {**os.environ, "PYTHONPATH": CHILD_PATH, "DISPLAY": display}
     done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "data"), mode, theme, str(out)],
                           capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -215,7 +195,7 @@ def test_enter_pressed_on_the_early_card_is_carried_out_by_the_login_screen(
 def test_a_shell_that_cannot_be_built_is_explained_on_the_card(tmp_path: Path, own_display: str) -> None:
     out = tmp_path / "shots"
     out.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISPLAY": own_display}
+    env = {**os.environ, "PYTHONPATH": CHILD_PATH, "DISPLAY": own_display}
     done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "data"), "broken", "light", str(out)],
                           capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
     assert done.returncode == 1, done.stderr[-3000:]  # the app says it did not start

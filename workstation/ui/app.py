@@ -217,7 +217,7 @@ def _watch_store(root: tk.Tk, shell: Any, opener: Any, failed: list[str]) -> Non
     root.after(30, check)
 
 
-def store_error_screen(root: tk.Tk, shell: Any, message: str) -> tb.Frame:
+def store_error_screen(root: tk.Misc, shell: Any, message: str) -> tb.Frame:
     """The store cannot be opened: its Russian message over the whole window (no traceback);
     Enter, Esc or the button close the app cleanly."""
     import ttkbootstrap as tb
@@ -233,7 +233,11 @@ def store_error_screen(root: tk.Tk, shell: Any, message: str) -> tb.Frame:
     for key in ("<Return>", "<Escape>", "<KP_Enter>"):
         button.bind(key, lambda _e: (shell.close(), "break")[1])
     shell.notice.hide()
+    shell.overlay = frame  # no screen under it takes the focus any more
+    # Now, and again after the idle work already queued: the early card's hand-over (and the login
+    # screen's first focus) may still be waiting to put the cursor in the login field.
     button.focus_force()
+    root.after_idle(lambda: button.winfo_exists() and button.focus_force())
     frame.grab_set()
     return frame
 

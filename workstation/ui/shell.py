@@ -136,6 +136,7 @@ class Shell:
         self.locked = False
         self._lock_screen: Screen | None = None
         self._focus_before_lock: tk.Misc | None = None
+        self.overlay: tk.Misc | None = None  # a frame over every screen (the store's error): it keeps the focus
         self.closed = False
         self.preview: Any = None  # the print preview window while it is open
         self.device: Any = None  # `DeviceIdentity` from the store: the office and workstation shown
@@ -363,6 +364,8 @@ class Shell:
     def focus_first(self, screen: Screen) -> None:
         def do() -> None:
             if self.current is not screen and self._lock_screen is not screen:
+                return
+            if self.overlay is not None and self.overlay.winfo_exists():
                 return
             widget = screen.first_focus()
             if widget is not None and widget.winfo_exists():
