@@ -98,7 +98,7 @@ def _wal_counts(store: Store) -> tuple[int, int]:
 def test_the_store_raises_the_automatic_checkpoint_and_folds_the_wal_after_writes(tmp_path: Path) -> None:
     store = open_configured(tmp_path)
     try:
-        assert raw_execute(store.engine, "PRAGMA wal_autocheckpoint") == 10_000  # only a bound
+        assert raw_execute(store.engine, "PRAGMA wal_autocheckpoint") == 2_000  # only a bound
         assert raw_execute(store.engine, "PRAGMA journal_size_limit") == 64 * 2**20
         assert raw_execute(store.engine, "PRAGMA cache_size") == -16384
         done = threading.Event()

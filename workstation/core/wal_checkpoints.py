@@ -6,9 +6,18 @@ milliseconds, more on a large store, and the slow tail of every write figure. Th
 work on its own connection instead: a PASSIVE checkpoint (it never blocks the writer or readers)
 once writes pause for `quiet` seconds — at a window there is such a pause after every action — and
 at the latest `max_delay` seconds after the first of a run of writes. The store raises SQLite's own
-threshold to `AUTOCHECKPOINT_PAGES` (40 MiB) so that only a long storm of writes with no pause
+threshold to `AUTOCHECKPOINT_PAGES` (8 MiB) so that only a long storm of writes with no pause
 (a big import or pull) still checkpoints inside a commit, which keeps the WAL bounded;
 `journal_size_limit` trims the file after such a storm, and `Store.close()` truncates it.
+
+Why not higher: after a checkpoint SQLite writes the WAL again from its start, over the same file,
+and a commit that overwrites costs one `fdatasync` (about 0.3 ms here); a commit that makes the
+file longer also makes ext4 commit its journal (file size, new blocks), 0.5–1 ms more. A store
+opens with an empty WAL, so every commit grows it until the first checkpoint. With the bound at
+10,000 pages a storm of acceptances on the million-case store spent its first 130 of 300 commits
+growing the file (commit p95 1.9–2.4 ms); at 2,000 pages the file stops growing after about 50
+acceptances and a checkpoint inside a commit falls on one acceptance in 50 (commit p95 1.2–1.3 ms,
+three runs of each, see docs/store.md).
 
 The same pause runs the store's `idle` work first: one bounded step at a time (the FTS5 segment
 merges, see `database.merge_search_indexes`), for as long as the step says more remains and no
@@ -30,7 +39,7 @@ log = logging.getLogger(__name__)
 
 QUIET_S = 0.25
 MAX_DELAY_S = 30.0
-AUTOCHECKPOINT_PAGES = 10_000
+AUTOCHECKPOINT_PAGES = 2_000
 WAL_SIZE_LIMIT = 64 * 2**20
 
 
