@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 from storekit import accept_new, open_configured, passport_answers
 
 from workstation.core import search
-from workstation.core.database import Store, merge_search_indexes, raw_execute
+from workstation.core.database import Store, dbapi, merge_search_indexes, raw_execute
 from workstation.core.models import SEARCH_TABLES
-from workstation.core.wal_checkpoints import WalCheckpointer
+from workstation.core.wal_checkpoints import AUTOCHECKPOINT_PAGES, BULK_AUTOCHECKPOINT_PAGES, WalCheckpointer
 
 WAIT_S = 20.0
 
@@ -93,6 +94,29 @@ def _wal_counts(store: Store) -> tuple[int, int]:
         return row[1], row[2]
     finally:
         raw.close()
+
+
+def test_a_bulk_unit_of_work_keeps_the_higher_bound_for_its_own_commit_only(tmp_path: Path) -> None:
+    store = open_configured(tmp_path)
+    try:
+        def bound(s: Session) -> int:
+            return int(dbapi(s).execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+        with store.unit_of_work(bulk=True) as s:
+            assert bound(s) == BULK_AUTOCHECKPOINT_PAGES > AUTOCHECKPOINT_PAGES
+        with store.unit_of_work() as s:  # the same pooled connection (last in, first out), put back
+            assert bound(s) == AUTOCHECKPOINT_PAGES
+        try:
+            with store.unit_of_work(bulk=True) as s:
+                assert bound(s) == BULK_AUTOCHECKPOINT_PAGES
+                raise RuntimeError("a batch that fails")
+        except RuntimeError:
+            pass
+        with store.unit_of_work() as s:  # rolled back: put back all the same
+            assert bound(s) == AUTOCHECKPOINT_PAGES
+        assert raw_execute(store.engine, "PRAGMA wal_autocheckpoint") == AUTOCHECKPOINT_PAGES
+    finally:
+        store.close()
 
 
 def test_the_store_raises_the_automatic_checkpoint_and_folds_the_wal_after_writes(tmp_path: Path) -> None:

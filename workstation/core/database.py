@@ -59,13 +59,19 @@ from workstation.core.errors import (
 )
 from workstation.core.ids import new_id
 from workstation.core.models import SEARCH_TABLES, Device
-from workstation.core.wal_checkpoints import AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT, WalCheckpointer
+from workstation.core.wal_checkpoints import (
+    AUTOCHECKPOINT_PAGES,
+    BULK_AUTOCHECKPOINT_PAGES,
+    WAL_SIZE_LIMIT,
+    WalCheckpointer,
+)
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 16384
+_BULK_BOUND = "mfc_bulk_checkpoint_bound"  # pool record flag: restore the checkpoint bound at checkin
 # FTS5 leaf pages merged per index and idle step: about 8 ms on the million-case store (p95 18 ms),
 # so a click that lands on a step waits little.
 MERGE_PAGES = 64
@@ -183,11 +189,20 @@ class Store:
         return self.clock()
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """One write transaction: committed if the block ends normally, rolled back otherwise."""
+    def unit_of_work(self, *, bulk: bool = False) -> Iterator[Session]:
+        """One write transaction: committed if the block ends normally, rolled back otherwise.
+
+        `bulk=True` for a batch of thousands of rows (a sync pull, an import, demo data): its
+        commit checkpoints inline only past `BULK_AUTOCHECKPOINT_PAGES`, so that consecutive
+        batches do not each copy their pages into the file (see `wal_checkpoints`).
+        """
         session = self._write_sessions()
         try:
             with translated(self.path):
+                if bulk:
+                    connection = session.connection()
+                    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {BULK_AUTOCHECKPOINT_PAGES}")
+                    connection.connection.info[_BULK_BOUND] = True  # put back when the pool gets it back
                 yield session
                 session.commit()
             self._checkpoints.written()
@@ -266,6 +281,11 @@ def _make_engine(path: Path, key: bytes | None) -> Engine:
             cur.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         finally:
             cur.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        if dbapi_connection is not None and record.info.pop(_BULK_BOUND, False):
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

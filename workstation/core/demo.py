@@ -404,7 +404,7 @@ def generate(store: Store, catalog: Catalog, cases_count: int, *, seed: int = 1,
     def flush() -> None:
         if not rows["cases"]:
             return
-        with store.unit_of_work() as session:
+        with store.unit_of_work(bulk=True) as session:
             conn = session.connection()
             if rows["applicants"]:
                 conn.execute(insert(Applicant), rows["applicants"])

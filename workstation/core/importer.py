@@ -195,7 +195,7 @@ def import_lines(store: Store, lines: Iterable[str], *, catalog: Catalog, specia
         done: list[Imported] = []
         seen: list[Imported] = []
         bad: list[LineProblem] = []
-        with store.unit_of_work() as session:
+        with store.unit_of_work(bulk=True) as session:
             conn = dbapi(session)
             for number, text in items:
                 try:

@@ -240,7 +240,7 @@ class StorePort:
     # --- pull -----------------------------------------------------------------------------------
     def apply_pages(self, pages: list[ChangesPage], catalogs: dict[str, CatalogBundle]) -> None:
         """Apply consecutive pages and save the last one's cursor, all in one transaction."""
-        with self.store.unit_of_work() as s:
+        with self.store.unit_of_work(bulk=True) as s:
             if pages[0].reset:
                 set_setting(s, CURSOR, None)
                 set_setting(s, DEFERRED, {})
